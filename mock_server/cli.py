@@ -1,0 +1,90 @@
+"""The command line. It only parses options and hands them to ``Settings``; nothing else lives here."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from pydantic import ValidationError
+
+from mock_server.platforms import SOCIAL_PLANNER_SCOPES
+from mock_server.settings import Settings
+from mock_server.tokens import DEFAULT_EXPIRES_IN, mint_token
+
+
+def load_settings(**given: Any) -> Settings:
+    """Settings from the options the user gave (others come from ``GHL_MOCK_*`` or defaults)."""
+    overrides = {name: value for name, value in given.items() if value is not None}
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            field = ".".join(str(part) for part in error["loc"])
+            lines.append(f"  {field} (--{field.replace('_', '-')} / GHL_MOCK_{field.upper()}): {error['msg']}")
+        click.echo("ghl-mock: invalid settings:\n" + "\n".join(lines), err=True)
+        sys.exit(2)
+
+
+@click.group()
+@click.version_option(package_name="ghl-mock")
+def main() -> None:
+    """ghl-mock: HighLevel's Social Planner OAuth API (TikTok Business) on localhost."""
+
+
+@main.command()
+@click.option("--host", default=None, help="Interface to bind.  [default: 127.0.0.1]")
+@click.option("--port", type=int, default=None, help="Port; 0 picks a free one.  [default: 8080]")
+@click.option(
+    "--fixtures",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Directory with locations.json and tokens.json.  [default: the demo set]",
+)
+@click.option(
+    "--strict-version/--no-strict-version",
+    default=None,
+    help="Accept only the documented Version 2021-07-28.  [default: no]",
+)
+@click.option("--public-url", default=None, help="Base URL for redirects, e.g. behind a proxy.")
+@click.option("--state-ttl", type=int, default=None, help="Seconds a consent state stays valid. [default: 600]")
+@click.option("--access-log/--no-access-log", default=None, help="One line per request.  [default: on]")
+def serve(**options: Any) -> None:
+    """Serve the mock until interrupted (Ctrl-C or SIGTERM)."""
+    from mock_server.server import serve as run_server
+
+    sys.exit(run_server(load_settings(**options)))
+
+
+@main.command()
+@click.option("--location-id", default=None, help="Mint a Sub-Account (Location) token for this location.")
+@click.option("--company-id", default=None, help="Mint an Agency (Company) token for this company instead.")
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    help="A scope to grant (repeatable).  [default: every Social Planner scope]",
+)
+@click.option(
+    "--expires-in",
+    type=int,
+    default=DEFAULT_EXPIRES_IN,
+    show_default=True,
+    help="Lifetime in seconds; negative mints an expired token.",
+)
+def token(location_id: str | None, company_id: str | None, scopes: tuple[str, ...], expires_in: int) -> None:
+    """Print a bearer token the server accepts (signed with GHL_MOCK_SECRET)."""
+    if (location_id is None) == (company_id is None):
+        raise click.UsageError("give exactly one of --location-id (Sub-Account) or --company-id (Agency)")
+    settings = load_settings()
+    click.echo(
+        mint_token(
+            settings.secret.get_secret_value(),
+            auth_class="Location" if location_id is not None else "Company",
+            auth_class_id=location_id if location_id is not None else str(company_id),
+            scopes=scopes or SOCIAL_PLANNER_SCOPES,
+            expires_in=expires_in,
+        )
+    )

@@ -1,0 +1,95 @@
+"""Errors are data; this module is the one place that turns them into HTTP responses.
+
+``ApiError`` carries a row of the rule table (``rules.py``) plus what the request contributed.
+The body is exactly what HighLevel sends; the ``X-Ghl-Mock-Reason`` header says, for humans and
+for the journal, which check failed and why (HighLevel itself does not send it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from mock_server.rules import Rule
+
+REASON_HEADER = "X-Ghl-Mock-Reason"
+RULE_HEADER = "X-Ghl-Mock-Rule"
+
+
+class ApiError(Exception):
+    """A request failed one of the table's checks."""
+
+    def __init__(self, rule: Rule, reason: str, *, value: str = "", messages: list[str] | None = None):
+        super().__init__(f"{rule.name}: {reason}")
+        self.rule = rule
+        self.reason = reason
+        self.value = value
+        self.messages = messages
+
+    def body(self) -> dict[str, Any]:
+        return error_body(self.rule, value=self.value, messages=self.messages)
+
+
+def error_body(rule: Rule, *, value: str = "", messages: list[str] | None = None) -> dict[str, Any]:
+    """The exact JSON body HighLevel sends for ``rule``."""
+    message: str | list[str] = messages if messages is not None else rule.message.replace("{value}", value)
+    body: dict[str, Any] = {"statusCode": rule.status, "message": message}
+    if rule.error_label is not None:
+        body["error"] = rule.error_label
+    return body
+
+
+def render_api_error(error: ApiError) -> Response:
+    return JSONResponse(
+        error.body(),
+        status_code=error.rule.status,
+        headers={REASON_HEADER: _header_safe(error.reason), RULE_HEADER: error.rule.name},
+    )
+
+
+def not_found(method: str, raw_path: str) -> Response:
+    """NestJS's answer for a route it does not have (any method): ``Cannot GET /path?query``."""
+    return JSONResponse(
+        {"statusCode": 404, "message": f"Cannot {method} {raw_path}", "error": "Not Found"},
+        status_code=404,
+        headers={REASON_HEADER: "no such route", RULE_HEADER: "not_found"},
+    )
+
+
+def internal_error() -> Response:
+    """NestJS's default 500 body. No stack trace or exception text ever reaches a response."""
+    return JSONResponse(
+        {"statusCode": 500, "message": "Internal server error"},
+        status_code=500,
+        headers={REASON_HEADER: "unhandled exception in ghl-mock (see server log)"},
+    )
+
+
+def raw_path_of(request: Request) -> str:
+    """The path and query as the client sent them (what Express's ``originalUrl`` holds)."""
+    path = request.scope.get("raw_path") or request.url.path.encode()
+    query = request.scope.get("query_string", b"")
+    text = bytes(path).decode("latin-1")
+    return f"{text}?{bytes(query).decode('latin-1')}" if query else text
+
+
+def _header_safe(text: str) -> str:
+    """Header values must be printable latin-1 on one line."""
+    cleaned = "".join(ch if " " <= ch <= "~" else "?" for ch in text)
+    return cleaned[:300]
+
+
+async def handle_api_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    return render_api_error(exc)
+
+
+async def handle_http_exception(request: Request, exc: Exception) -> Response:
+    """Starlette raises 404/405 for unmatched routes; NestJS answers both with a 404 body."""
+    return not_found(request.method, raw_path_of(request))
+
+
+async def handle_unexpected(request: Request, exc: Exception) -> Response:
+    return internal_error()

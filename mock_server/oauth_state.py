@@ -1,0 +1,91 @@
+"""The signed, expiring ``state`` that carries a start request to the consent page.
+
+HighLevel's live start endpoint puts the sub-account in a signed ``state`` parameter of the
+provider URL it redirects to (research §3.1). The mock does the same with a JWT whose audience
+marks it as a consent state, so it can never be used as a bearer token.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import dataclass
+
+import jwt
+
+STATE_AUDIENCE = "ghl-mock/consent-state"
+_ALGORITHM = "HS256"
+
+
+class StateError(Exception):
+    """The ``state`` is missing, tampered with or expired; ``str(exc)`` says which."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentRequest:
+    platform: str
+    location_id: str
+    user_id: str
+    page: str | None
+    reconnect: str | None
+    nonce: str
+
+
+def sign_state(secret: str, request: ConsentRequest, ttl: int, now: float | None = None) -> str:
+    issued = int(time.time() if now is None else now)
+    claims = {
+        "aud": STATE_AUDIENCE,
+        "platform": request.platform,
+        "locationId": request.location_id,
+        "userId": request.user_id,
+        "page": request.page,
+        "reconnect": request.reconnect,
+        "jti": request.nonce,
+        "iat": issued,
+        "exp": issued + ttl,
+    }
+    return jwt.encode(claims, secret, algorithm=_ALGORITHM)
+
+
+def new_consent_request(
+    platform: str, location_id: str, user_id: str, page: str | None, reconnect: str | None
+) -> ConsentRequest:
+    return ConsentRequest(platform, location_id, user_id, page, reconnect, secrets.token_hex(8))
+
+
+def read_state(secret: str, state: str | None) -> ConsentRequest:
+    if not state:
+        raise StateError("the state parameter is missing")
+    try:
+        claims = jwt.decode(
+            state, secret, algorithms=[_ALGORITHM], audience=STATE_AUDIENCE, options={"require": ["exp"]}
+        )
+    except jwt.ExpiredSignatureError:
+        raise StateError("the state has expired; start the flow again") from None
+    except jwt.InvalidTokenError:
+        raise StateError("the state is not one this mock signed (tampered or truncated)") from None
+    try:
+        return ConsentRequest(
+            platform=_str(claims, "platform"),
+            location_id=_str(claims, "locationId"),
+            user_id=_str(claims, "userId"),
+            page=_opt(claims, "page"),
+            reconnect=_opt(claims, "reconnect"),
+            nonce=_str(claims, "jti"),
+        )
+    except (KeyError, TypeError):
+        raise StateError("the state is signed but incomplete") from None
+
+
+def _str(claims: dict[str, object], key: str) -> str:
+    value = claims[key]
+    if not isinstance(value, str):
+        raise TypeError(key)
+    return value
+
+
+def _opt(claims: dict[str, object], key: str) -> str | None:
+    value = claims.get(key)
+    if value is not None and not isinstance(value, str):
+        raise TypeError(key)
+    return value

@@ -1,0 +1,49 @@
+"""The one settings object. Environment variables (prefix ``GHL_MOCK_``) and CLI options both feed it.
+
+The CLI only parses its options and passes the ones the user actually gave as keyword
+arguments; pydantic-settings gives those precedence over the environment, and the
+environment precedence over the defaults below.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: Development default for the signing secret. It is public on purpose: ghl-mock's tokens
+#: protect nothing. Set GHL_MOCK_SECRET to make tokens minted elsewhere unusable here.
+DEFAULT_SECRET = "ghl-mock-development-secret-not-for-production-use"
+
+
+def default_fixtures_dir() -> Path:
+    """The demo data set: the repo's ``fixtures/demo`` or, in a wheel, the copy packed beside us."""
+    packed = Path(__file__).parent / "_demo_fixtures"
+    if packed.is_dir():
+        return packed
+    return Path(__file__).resolve().parent.parent / "fixtures" / "demo"
+
+
+class Settings(BaseSettings):
+    """Everything ghl-mock can be told. Each field's env twin is ``GHL_MOCK_<NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="GHL_MOCK_", extra="forbid", frozen=True)
+
+    host: str = Field("127.0.0.1", description="Interface to bind. Loopback by default.")
+    port: int = Field(8080, ge=0, le=65535, description="TCP port; 0 picks a free one.")
+    secret: SecretStr = Field(
+        SecretStr(DEFAULT_SECRET),
+        min_length=32,
+        description="HS256 key for minted tokens and the consent `state` (at least 32 characters).",
+    )
+    fixtures: Path = Field(default_factory=default_fixtures_dir, description="Directory of demo data.")
+    strict_version: bool = Field(
+        False, description="Accept only the documented Version 2021-07-28 (like stripe-mock's flag)."
+    )
+    state_ttl: int = Field(600, ge=1, description="Seconds a consent `state` stays valid.")
+    public_url: str | None = Field(
+        None,
+        description="Base URL used in redirects (e.g. behind a proxy). Default: the request's own host.",
+    )
+    access_log: bool = Field(True, description="Print one access-log line per request.")

@@ -1,0 +1,130 @@
+"""Bearer tokens: minting mock OAuth JWTs and resolving any presented token to a principal.
+
+A minted token is an HS256 JWT signed with the mock's secret. Its claims follow the shape of
+HighLevel's own access tokens where that is known (``authClass``, ``authClassId``,
+``oauthMeta.scopes``); ``docs/decisions.md`` lists the choices.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import jwt
+
+from mock_server.errors import ApiError
+from mock_server.fixtures import Fixtures
+from mock_server.rules import TOKEN_INVALID_JWT, TOKEN_INVALID_PIT
+
+AuthClass = Literal["Location", "Company"]
+ALGORITHM = "HS256"
+ISSUER = "ghl-mock"
+#: HighLevel access tokens live about a day (`expires_in: 86399`).
+DEFAULT_EXPIRES_IN = 86399
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who a valid token speaks for."""
+
+    kind: Literal["oauth", "pit"]
+    auth_class: AuthClass
+    #: The location (Sub-Account) or company (Agency) the token belongs to.
+    auth_class_id: str
+    scopes: frozenset[str]
+
+    @property
+    def location_id(self) -> str | None:
+        return self.auth_class_id if self.auth_class == "Location" else None
+
+
+def mint_token(
+    secret: str,
+    *,
+    auth_class: AuthClass,
+    auth_class_id: str,
+    scopes: Iterable[str],
+    expires_in: int = DEFAULT_EXPIRES_IN,
+    now: float | None = None,
+) -> str:
+    """A bearer token the mock accepts. A negative ``expires_in`` mints an already-expired token."""
+    issued = int(time.time() if now is None else now)
+    claims: dict[str, Any] = {
+        "iss": ISSUER,
+        "authClass": auth_class,
+        "authClassId": auth_class_id,
+        "oauthMeta": {"scopes": list(scopes)},
+        "iat": issued,
+        "exp": issued + expires_in,
+    }
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+def mask(token: str) -> str:
+    """A token as it may appear in logs, the journal or a page: never whole."""
+    if len(token) <= 12:
+        return "***"
+    return f"{token[:6]}…{token[-4:]}"
+
+
+def bearer_of(authorization: str | None) -> str:
+    """The token of an ``Authorization: Bearer …`` header, or an ApiError saying what is wrong."""
+    if authorization is None or not authorization.strip():
+        raise ApiError(TOKEN_INVALID_JWT, "no Authorization header")
+    scheme, _, token = authorization.strip().partition(" ")
+    if scheme.lower() != "bearer":
+        raise ApiError(TOKEN_INVALID_JWT, f"Authorization scheme is {scheme[:20]!r}, not Bearer")
+    token = token.strip()
+    if not token:
+        raise ApiError(TOKEN_INVALID_JWT, "Bearer with no token")
+    return token
+
+
+class TokenVerifier:
+    """Resolves tokens to principals: fixture PITs by lookup, JWTs by signature and claims."""
+
+    def __init__(self, secret: str, fixtures: Fixtures):
+        self._secret = secret
+        self._fixtures = fixtures
+
+    def resolve(self, token: str) -> Principal:
+        if token.startswith("pit-"):
+            return self._resolve_pit(token)
+        return self._resolve_jwt(token)
+
+    def _resolve_pit(self, token: str) -> Principal:
+        pit = self._fixtures.pit(token)
+        if pit is None:
+            raise ApiError(TOKEN_INVALID_PIT, f"unknown Private Integration token {mask(token)}")
+        owner = pit.location_id if pit.auth_class == "Location" else pit.company_id
+        assert owner is not None  # guaranteed by the fixture model
+        return Principal("pit", pit.auth_class, owner, frozenset(pit.scopes))
+
+    def _resolve_jwt(self, token: str) -> Principal:
+        try:
+            claims = jwt.decode(
+                token, self._secret, algorithms=[ALGORITHM], options={"require": ["exp", "iat"]}
+            )
+        except jwt.ExpiredSignatureError:
+            raise ApiError(TOKEN_INVALID_JWT, "token expired") from None
+        except jwt.InvalidSignatureError:
+            raise ApiError(TOKEN_INVALID_JWT, "bad signature (not signed with this mock's secret)") from None
+        except jwt.InvalidTokenError as exc:
+            raise ApiError(TOKEN_INVALID_JWT, f"not a valid JWT: {exc}") from None
+        return _principal_from_claims(claims)
+
+
+def _principal_from_claims(claims: dict[str, Any]) -> Principal:
+    auth_class = claims.get("authClass")
+    auth_class_id = claims.get("authClassId")
+    meta = claims.get("oauthMeta")
+    scopes = meta.get("scopes") if isinstance(meta, dict) else None
+    if auth_class not in ("Location", "Company"):
+        raise ApiError(TOKEN_INVALID_JWT, "claim authClass must be Location or Company")
+    if not isinstance(auth_class_id, str) or not auth_class_id:
+        raise ApiError(TOKEN_INVALID_JWT, "claim authClassId missing")
+    if not isinstance(scopes, list) or not all(isinstance(s, str) for s in scopes):
+        raise ApiError(TOKEN_INVALID_JWT, "claim oauthMeta.scopes must be a list of strings")
+    return Principal("oauth", auth_class, auth_class_id, frozenset(scopes))

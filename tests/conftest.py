@@ -1,0 +1,78 @@
+"""Shared fixtures. Every in-process client checks each response against the official contract."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from mock_server.app import create_app
+from mock_server.platforms import SOCIAL_PLANNER_SCOPES
+from mock_server.settings import DEFAULT_SECRET, Settings
+from mock_server.tokens import mint_token
+from tests.contract import contract
+
+START = "/social-media-posting/oauth/tiktok-business/start"
+DEMO_LOCATION = "demo-location"
+OTHER_LOCATION = "demo-location-2"
+DEMO_USER = "demo-user"
+PIT_FULL = "pit-00000000-0000-4000-8000-000000000001"
+PIT_OTHER_LOCATION = "pit-00000000-0000-4000-8000-000000000002"
+PIT_NO_SCOPE = "pit-00000000-0000-4000-8000-00000000000a"
+PIT_AGENCY = "pit-00000000-0000-4000-8000-0000000000ac"
+
+
+def mint(location: str | None = DEMO_LOCATION, *, company: str | None = None, **kw: Any) -> str:
+    """A token signed with the default secret (what `ghl-mock token` prints)."""
+    kw.setdefault("scopes", SOCIAL_PLANNER_SCOPES)
+    if company is not None:
+        return mint_token(DEFAULT_SECRET, auth_class="Company", auth_class_id=company, **kw)
+    assert location is not None
+    return mint_token(DEFAULT_SECRET, auth_class="Location", auth_class_id=location, **kw)
+
+
+def contract_hook(response: httpx.Response) -> None:
+    response.read()
+    contract().check(
+        response.request.method,
+        response.request.url.path,
+        response.status_code,
+        response.headers.get("content-type"),
+        response.content,
+    )
+
+
+def contract_client(app: Starlette) -> TestClient:
+    """An in-process client whose every response is checked against the official contract."""
+    client = TestClient(app, follow_redirects=False)
+    client.event_hooks = {"request": [], "response": [contract_hook]}
+    return client
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings()
+
+
+@pytest.fixture
+def app(settings: Settings) -> Starlette:
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app: Starlette) -> Iterator[TestClient]:
+    with contract_client(app) as c:
+        yield c
+
+
+def headers(token: str | None = PIT_FULL, version: str | None = "2021-07-28") -> dict[str, str]:
+    out = {}
+    if version is not None:
+        out["Version"] = version
+    if token is not None:
+        out["Authorization"] = f"Bearer {token}"
+    return out

@@ -1,0 +1,70 @@
+"""The contract itself: the spec copy is current, the checker catches violations, and every rule's
+body conforms to the DTO the table names."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from starlette.applications import Starlette
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from mock_server.errors import error_body
+from mock_server.rules import RULES, Rule
+from tests import spec_copy
+from tests.conftest import START, contract_client
+from tests.contract import ContractViolation, contract
+
+
+def test_spec_copy_is_current() -> None:
+    """fixtures/openapi is exactly what tests/spec_copy.py makes from the upstream files."""
+    if not spec_copy.UPSTREAM_DIR.is_dir():
+        pytest.skip(f"upstream reference not found at {spec_copy.UPSTREAM_DIR} (CI has it beside the clone)")
+    for rel, data in spec_copy.render(spec_copy.UPSTREAM_DIR).items():
+        assert (spec_copy.COPY_DIR / rel).read_bytes() == data, f"{rel} is stale: run python tests/spec_copy.py"
+
+
+def test_copy_keeps_the_mocked_operations_verbatim() -> None:
+    spec = json.loads((spec_copy.COPY_DIR / spec_copy.SPEC).read_text())
+    ops = {op["operationId"] for item in spec["paths"].values() for op in item.values()}
+    assert ops == set(spec_copy.OPERATION_IDS)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.name)
+def test_every_rule_body_conforms_to_its_dto(rule: Rule) -> None:
+    body = error_body(rule, value="bogus", messages=["x should not be empty"] if rule.status == 422 else None)
+    contract().check("GET", START, rule.status, "application/json", json.dumps(body).encode())
+    expected_status = {"BadRequestDTO": 400, "UnauthorizedDTO": 401, "UnprocessableDTO": 422}[rule.dto]
+    assert rule.status == expected_status
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "complaint"),
+    [
+        (401, {"statusCode": "401", "message": "x"}, "not of type 'number'"),
+        (422, {"statusCode": 422, "message": "x", "error": "Unprocessable Entity"}, "not of type 'array'"),
+        (400, {"statusCode": 400, "message": ["x"]}, "not of type 'string'"),
+        (418, {"statusCode": 418}, "not documented"),
+        (500, {"statusCode": 500}, "no 5xx"),
+    ],
+)
+def test_the_checker_rejects_what_the_spec_does_not_allow(status: int, body: object, complaint: str) -> None:
+    with pytest.raises(ContractViolation, match=complaint):
+        contract().check("GET", START, status, "application/json", json.dumps(body).encode())
+
+
+def test_the_checker_rejects_a_non_json_error() -> None:
+    with pytest.raises(ContractViolation, match="content-type"):
+        contract().check("GET", START, 401, "text/plain", b"Unauthorized")
+
+
+def test_the_test_clients_check_every_response() -> None:
+    """A deliberately wrong endpoint fails through the client hook: the suite's clients are checked."""
+
+    async def wrong(request: object) -> Response:
+        return JSONResponse({"statusCode": 401, "message": ["not", "a", "string"]}, status_code=401)
+
+    app = Starlette(routes=[Route(START, wrong)])
+    with contract_client(app) as client, pytest.raises(ContractViolation):
+        client.get(START)
