@@ -24,6 +24,7 @@ run: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check mock_server tests
+	$(BIN)/ruff format --check mock_server tests
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -6,9 +6,17 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 
 from mock_server.context import MockContext
-from mock_server.errors import ApiError, handle_api_error, handle_http_exception, handle_unexpected
+from mock_server.cors import cors_middleware
+from mock_server.errors import (
+    ApiError,
+    MockUsageError,
+    handle_api_error,
+    handle_http_exception,
+    handle_mock_usage_error,
+    handle_unexpected,
+)
 from mock_server.fixtures import Fixtures, load_fixtures
-from mock_server.routes import mock_api, oauth
+from mock_server.routes import consent, mock_api, oauth
 from mock_server.settings import Settings
 
 
@@ -17,9 +25,11 @@ def create_app(settings: Settings | None = None, fixtures: Fixtures | None = Non
     settings = settings or Settings()
     fixtures = fixtures or load_fixtures(settings.fixtures)
     app = Starlette(
-        routes=[*oauth.routes, *mock_api.routes],
+        routes=[*oauth.routes, *consent.routes, *mock_api.routes],
+        middleware=cors_middleware(settings.cors_origins),
         exception_handlers={
             ApiError: handle_api_error,
+            MockUsageError: handle_mock_usage_error,
             HTTPException: handle_http_exception,
             Exception: handle_unexpected,
         },

@@ -22,9 +22,9 @@ from mock_server.versions import check_version
 
 @dataclass(frozen=True, slots=True)
 class Authorized:
-    version: str
-    principal: Principal
     query: dict[str, str]
+    #: None when a header-less browser navigation was let through (``browser_navigation=accept``).
+    principal: Principal | None
 
 
 def authorize(
@@ -33,22 +33,38 @@ def authorize(
     *,
     scope: str,
     query_spec: Sequence[QueryParam],
-    location_param: str,
+    location_param: str | None = None,
     path_location: str | None = None,
+    navigation_ok: bool = False,
 ) -> Authorized:
     """Run version → token → query → location; raise the first failing rule's ``ApiError``.
 
     The location comes from the path when the route has one (``path_location``), else from
-    the validated query parameter ``location_param``.
+    the validated query parameter ``location_param``. With ``navigation_ok`` and the
+    ``browser_navigation=accept`` setting, a top-level browser navigation that carries neither
+    ``Version`` nor ``Authorization`` (what ``window.open`` sends) skips the header checks.
     """
+    if navigation_ok and ctx.settings.browser_navigation == "accept" and is_headerless_navigation(request):
+        return Authorized(validate_query(request.query_params.multi_items(), query_spec), None)
     # Node joins a repeated header's values with ", " before HighLevel's code sees them.
     versions = request.headers.getlist("version")
-    version = check_version(", ".join(versions) if versions else None, ctx.accepted_versions)
+    check_version(", ".join(versions) if versions else None, ctx.accepted_versions)
     principal = check_principal(request.headers.get("authorization"), ctx, scope)
     query = validate_query(request.query_params.multi_items(), query_spec)
-    location_id = path_location if path_location is not None else query[location_param]
+    location_id = path_location if path_location is not None else query[str(location_param)]
     check_location(principal, location_id)
-    return Authorized(version, principal, query)
+    return Authorized(query, principal)
+
+
+def is_headerless_navigation(request: Request) -> bool:
+    """A browser opening the URL as a page (popup or tab), with no API headers at all."""
+    headers = request.headers
+    return (
+        headers.get("sec-fetch-mode") == "navigate"
+        and headers.get("sec-fetch-dest") == "document"
+        and "version" not in headers
+        and "authorization" not in headers
+    )
 
 
 def check_principal(authorization: str | None, ctx: MockContext, scope: str) -> Principal:

@@ -18,6 +18,10 @@ REASON_HEADER = "X-Ghl-Mock-Reason"
 RULE_HEADER = "X-Ghl-Mock-Rule"
 
 
+class MockUsageError(Exception):
+    """A request misused one of ghl-mock's own extensions (a ``X-Mock-*`` header, say)."""
+
+
 class ApiError(Exception):
     """A request failed one of the table's checks."""
 
@@ -84,6 +88,15 @@ def _header_safe(text: str) -> str:
 async def handle_api_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ApiError)
     return render_api_error(exc)
+
+
+async def handle_mock_usage_error(request: Request, exc: Exception) -> Response:
+    """Shaped like HighLevel's ``BadRequestDTO`` so clients parse it, and marked as the mock's own."""
+    return JSONResponse(
+        {"statusCode": 400, "message": str(exc)},
+        status_code=400,
+        headers={REASON_HEADER: "misused ghl-mock extension", RULE_HEADER: "mock_usage"},
+    )
 
 
 async def handle_http_exception(request: Request, exc: Exception) -> Response:

@@ -92,9 +92,7 @@ class PrivateIntegrationToken(_Model):
 
 
 class TokensFile(_Model):
-    private_integration_tokens: tuple[PrivateIntegrationToken, ...] = Field(
-        (), alias="privateIntegrationTokens"
-    )
+    private_integration_tokens: tuple[PrivateIntegrationToken, ...] = Field((), alias="privateIntegrationTokens")
 
     @model_validator(mode="after")
     def _unique_tokens(self) -> TokensFile:

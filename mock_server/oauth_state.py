@@ -29,6 +29,8 @@ class ConsentRequest:
     page: str | None
     reconnect: str | None
     nonce: str
+    #: A consent outcome the start request asked for (``X-Mock-Consent``), if any.
+    outcome: str | None = None
 
 
 def sign_state(secret: str, request: ConsentRequest, ttl: int, now: float | None = None) -> str:
@@ -41,6 +43,7 @@ def sign_state(secret: str, request: ConsentRequest, ttl: int, now: float | None
         "page": request.page,
         "reconnect": request.reconnect,
         "jti": request.nonce,
+        "outcome": request.outcome,
         "iat": issued,
         "exp": issued + ttl,
     }
@@ -48,9 +51,14 @@ def sign_state(secret: str, request: ConsentRequest, ttl: int, now: float | None
 
 
 def new_consent_request(
-    platform: str, location_id: str, user_id: str, page: str | None, reconnect: str | None
+    platform: str,
+    location_id: str,
+    user_id: str,
+    page: str | None,
+    reconnect: str | None,
+    outcome: str | None = None,
 ) -> ConsentRequest:
-    return ConsentRequest(platform, location_id, user_id, page, reconnect, secrets.token_hex(8))
+    return ConsentRequest(platform, location_id, user_id, page, reconnect, secrets.token_hex(8), outcome)
 
 
 def read_state(secret: str, state: str | None) -> ConsentRequest:
@@ -72,6 +80,7 @@ def read_state(secret: str, state: str | None) -> ConsentRequest:
             page=_opt(claims, "page"),
             reconnect=_opt(claims, "reconnect"),
             nonce=_str(claims, "jti"),
+            outcome=_opt(claims, "outcome"),
         )
     except (KeyError, TypeError):
         raise StateError("the state is signed but incomplete") from None

@@ -21,10 +21,11 @@ class Stage(StrEnum):
     TOKEN = "token"
     QUERY = "query"
     LOCATION = "location"
+    ACCOUNT = "account"
 
 
-#: The stages in the order every mocked endpoint runs them.
-STAGE_ORDER: Final = (Stage.VERSION, Stage.TOKEN, Stage.QUERY, Stage.LOCATION)
+#: The stages in the order every mocked endpoint runs them (ACCOUNT: the accounts endpoint only).
+STAGE_ORDER: Final = (Stage.VERSION, Stage.TOKEN, Stage.QUERY, Stage.LOCATION, Stage.ACCOUNT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,49 +46,95 @@ class Rule:
 
 
 VERSION_MISSING = Rule(
-    "version_missing", Stage.VERSION, 401, "version header was not found.", "UnauthorizedDTO",
+    "version_missing",
+    Stage.VERSION,
+    401,
+    "version header was not found.",
+    "UnauthorizedDTO",
     "§3.3 [OBSERVED] several sources; empty value treated as missing [INFERRED]",
 )
 VERSION_UNKNOWN = Rule(
-    "version_unknown", Stage.VERSION, 401, "version header is invalid", "UnauthorizedDTO",
+    "version_unknown",
+    Stage.VERSION,
+    401,
+    "version header is invalid",
+    "UnauthorizedDTO",
     "§3.3 [OBSERVED] `Version: 2020-01-01`; applied to any date- or vN-shaped value not accepted",
 )
 VERSION_MALFORMED = Rule(
-    "version_malformed", Stage.VERSION, 400, "Invalid API version segment '{value}' at position 0",
-    "BadRequestDTO", "§3.3 [OBSERVED] `Version: bogus-version` (Exalt24)",
+    "version_malformed",
+    Stage.VERSION,
+    400,
+    "Invalid API version segment '{value}' at position 0",
+    "BadRequestDTO",
+    "§3.3 [OBSERVED] `Version: bogus-version` (Exalt24)",
 )
 TOKEN_INVALID_JWT = Rule(
-    "token_invalid_jwt", Stage.TOKEN, 401, "Invalid JWT", "UnauthorizedDTO",
-    "§3.2 [OBSERVED] for garbage tokens; missing/non-bearer header, bad signature and expiry "
-    "use it too [INFERRED]",
+    "token_invalid_jwt",
+    Stage.TOKEN,
+    401,
+    "Invalid JWT",
+    "UnauthorizedDTO",
+    "§3.2 [OBSERVED] for garbage tokens; missing/non-bearer header, bad signature and expiry use it too [INFERRED]",
 )
 TOKEN_INVALID_PIT = Rule(
-    "token_invalid_pit", Stage.TOKEN, 401, "Invalid Private Integration token", "UnauthorizedDTO",
+    "token_invalid_pit",
+    Stage.TOKEN,
+    401,
+    "Invalid Private Integration token",
+    "UnauthorizedDTO",
     "§3.2 [OBSERVED] unknown or revoked `pit-…` token",
 )
 TOKEN_COMPANY_OAUTH = Rule(
-    "token_company_oauth", Stage.TOKEN, 401,
+    "token_company_oauth",
+    Stage.TOKEN,
+    401,
     "This authClass type is not allowed to access this scope. "
     "Please verify your IAM configuration if this is not the case.",
-    "UnauthorizedDTO", "§3.2 [OBSERVED] OAuth Company token on a Sub-Account endpoint",
+    "UnauthorizedDTO",
+    "§3.2 [OBSERVED] OAuth Company token on a Sub-Account endpoint",
 )
 TOKEN_AGENCY_PIT = Rule(
-    "token_agency_pit", Stage.TOKEN, 401, "Token's user type mismatch!", "UnauthorizedDTO",
+    "token_agency_pit",
+    Stage.TOKEN,
+    401,
+    "Token's user type mismatch!",
+    "UnauthorizedDTO",
     "§3.2 [OBSERVED] Agency PIT on `/users/`; chosen here over the scope message [INFERRED]",
 )
 TOKEN_MISSING_SCOPE = Rule(
-    "token_missing_scope", Stage.TOKEN, 401, "The token is not authorized for this scope.",
-    "UnauthorizedDTO", "§3.2 [OBSERVED] including social-media-posting endpoints",
+    "token_missing_scope",
+    Stage.TOKEN,
+    401,
+    "The token is not authorized for this scope.",
+    "UnauthorizedDTO",
+    "§3.2 [OBSERVED] including social-media-posting endpoints",
 )
 QUERY_INVALID = Rule(
-    "query_invalid", Stage.QUERY, 422, "<class-validator messages>", "UnprocessableDTO",
+    "query_invalid",
+    Stage.QUERY,
+    422,
+    "<class-validator messages>",
+    "UnprocessableDTO",
     "§3.4 [SPEC] shape, [OBSERVED] messages on other endpoints; message order [INFERRED]",
     error_label="Unprocessable Entity",
 )
 LOCATION_FORBIDDEN = Rule(
-    "location_forbidden", Stage.LOCATION, 401, "This location is not accessible from this token!",
-    "UnauthorizedDTO", "§3.2 [OBSERVED] on social-media-posting `/{locationId}/accounts`; "
-    "[INFERRED] for `start?locationId=`",
+    "location_forbidden",
+    Stage.LOCATION,
+    401,
+    "This location is not accessible from this token!",
+    "UnauthorizedDTO",
+    "§3.2 [OBSERVED] on social-media-posting `/{locationId}/accounts`; [INFERRED] for `start?locationId=`",
+)
+ACCOUNT_NOT_FOUND = Rule(
+    "account_not_found",
+    Stage.ACCOUNT,
+    400,
+    "OAuth account not found",
+    "BadRequestDTO",
+    "[UNKNOWN] nobody has published the live answer; an unknown accountId, or one granted for "
+    "another location, gets the documented 400 body (decision, docs/decisions.md)",
 )
 
 #: Every rule, in check order. The README table is generated from this tuple.
@@ -102,6 +149,7 @@ RULES: Final = (
     TOKEN_MISSING_SCOPE,
     QUERY_INVALID,
     LOCATION_FORBIDDEN,
+    ACCOUNT_NOT_FOUND,
 )
 
 RULES_BY_NAME: Final = {rule.name: rule for rule in RULES}

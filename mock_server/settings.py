@@ -8,6 +8,7 @@ environment precedence over the defaults below.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -47,3 +48,21 @@ class Settings(BaseSettings):
         description="Base URL used in redirects (e.g. behind a proxy). Default: the request's own host.",
     )
     access_log: bool = Field(True, description="Print one access-log line per request.")
+    post_message_origin: str = Field(
+        "*",
+        description="targetOrigin of the finish page's postMessage. HighLevel must use '*' (it cannot know "
+        "the opener's origin); set your app's origin to prove your client works with a strict one.",
+    )
+    consent_outcome: Literal["manual", "approve", "cancel"] = Field(
+        "manual",
+        description="What the consent page does: wait for a click, or approve/cancel at once (for CI).",
+    )
+    browser_navigation: Literal["accept", "strict"] = Field(
+        "accept",
+        description="A top-level browser navigation to a start URL without Version/Authorization headers "
+        "(window.open) is accepted (default) or refused with the documented 401 JSON (strict).",
+    )
+    cors_origins: list[str] = Field(
+        default_factory=lambda: ["http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*"],
+        description="Origins allowed to call the API from a browser; ':*' matches any port. Empty: no CORS.",
+    )

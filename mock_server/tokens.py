@@ -104,9 +104,7 @@ class TokenVerifier:
 
     def _resolve_jwt(self, token: str) -> Principal:
         try:
-            claims = jwt.decode(
-                token, self._secret, algorithms=[ALGORITHM], options={"require": ["exp", "iat"]}
-            )
+            claims = jwt.decode(token, self._secret, algorithms=[ALGORITHM], options={"require": ["exp", "iat"]})
         except jwt.ExpiredSignatureError:
             raise ApiError(TOKEN_INVALID_JWT, "token expired") from None
         except jwt.InvalidSignatureError:

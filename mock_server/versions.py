@@ -20,7 +20,5 @@ def check_version(value: str | None, accepted: frozenset[str]) -> str:
     if version in accepted:
         return version
     if _VERSION_SHAPED.fullmatch(version):
-        raise ApiError(
-            VERSION_UNKNOWN, f"Version {version[:40]!r} is not one of {', '.join(sorted(accepted))}"
-        )
+        raise ApiError(VERSION_UNKNOWN, f"Version {version[:40]!r} is not one of {', '.join(sorted(accepted))}")
     raise ApiError(VERSION_MALFORMED, "Version is not a version string", value=version)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -43,6 +45,7 @@ def contract_hook(response: httpx.Response) -> None:
         response.status_code,
         response.headers.get("content-type"),
         response.content,
+        preflight=response.request.method == "OPTIONS" and "access-control-request-method" in response.request.headers,
     )
 
 
@@ -76,3 +79,30 @@ def headers(token: str | None = PIT_FULL, version: str | None = "2021-07-28") ->
     if token is not None:
         out["Authorization"] = f"Bearer {token}"
     return out
+
+
+def start_flow(
+    client: TestClient,
+    location: str = DEMO_LOCATION,
+    user: str = DEMO_USER,
+    token: str | None = None,
+    **extra: str,
+) -> str:
+    """Call the start endpoint and return the consent URL's path and query."""
+    response = client.get(
+        START, params={"locationId": location, "userId": user, **extra}, headers=headers(token or mint(location))
+    )
+    assert response.status_code == 302, response.text
+    url = httpx.URL(response.headers["location"])
+    return f"{url.path}?{url.query.decode()}"
+
+
+def finish_message(client: TestClient, consent_url: str, decision: str) -> dict[str, Any]:
+    """Finish the flow in-process and return the message the finish page would post."""
+    finish = consent_url.replace("/consent?", "/finish?") + f"&decision={decision}"
+    page = client.get(finish)
+    assert page.status_code == 200, page.text
+    match = re.search(r'<script type="application/json" id="ghl-mock-message">(.*?)</script>', page.text, re.S)
+    assert match, page.text
+    message: dict[str, Any] = json.loads(match.group(1))
+    return message

@@ -56,9 +56,7 @@ def test_token_uses_the_configured_secret() -> None:
     assert run_token("--location-id", "L", env={"GHL_MOCK_SECRET": secret})["authClassId"] == "L"
 
 
-@pytest.mark.parametrize(
-    "args", [[], ["--location-id", "L", "--company-id", "C"]], ids=["neither", "both"]
-)
+@pytest.mark.parametrize("args", [[], ["--location-id", "L", "--company-id", "C"]], ids=["neither", "both"])
 def test_token_needs_exactly_one_owner(args: list[str]) -> None:
     result = CliRunner().invoke(main, ["token", *args])
     assert result.exit_code == 2

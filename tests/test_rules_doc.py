@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from mock_server.rules import RULES, STAGE_ORDER, Stage, markdown_table
-
-README = Path(__file__).resolve().parent.parent / "README.md"
+from mock_server.rules import RULES, STAGE_ORDER, Stage
+from tests.readme_rules import BLOCK, README, render
 
 
 def test_readme_carries_the_current_rule_table() -> None:
-    assert markdown_table() in README.read_text(encoding="utf-8"), (
-        "README.md's rule table is stale: paste mock_server.rules.markdown_table() into it"
-    )
+    text = README.read_text(encoding="utf-8")
+    assert BLOCK.search(text), "README.md lost its rules:start/rules:end markers"
+    assert render(text) == text, "README.md's rule table is stale: run python -m tests.readme_rules"
 
 
 def test_rules_are_listed_in_stage_order() -> None:
     stages = [rule.stage for rule in RULES]
     assert stages == sorted(stages, key=STAGE_ORDER.index)
-    assert STAGE_ORDER == (Stage.VERSION, Stage.TOKEN, Stage.QUERY, Stage.LOCATION)
+    assert STAGE_ORDER == (Stage.VERSION, Stage.TOKEN, Stage.QUERY, Stage.LOCATION, Stage.ACCOUNT)

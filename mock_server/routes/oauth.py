@@ -7,13 +7,15 @@ from urllib.parse import urlencode
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from mock_server.checks import authorize
 from mock_server.context import MockContext, context_of
+from mock_server.errors import ApiError, MockUsageError, not_found, raw_path_of
 from mock_server.oauth_state import new_consent_request, sign_state
 from mock_server.platforms import PLATFORMS, Platform
+from mock_server.rules import ACCOUNT_NOT_FOUND
 from mock_server.validation import QueryParam
 
 #: The start operations' query parameters, in spec order (all platforms share them, §2.4).
@@ -23,6 +25,14 @@ START_QUERY: Final = (
     QueryParam("page", required=False),
     QueryParam("reconnect", required=False),
 )
+#: The accounts operation declares no query parameters: any is "property X should not exist".
+ACCOUNTS_QUERY: Final[tuple[QueryParam, ...]] = ()
+
+#: Header a start request may carry to script the consent page (approve, cancel or manual).
+CONSENT_HEADER = "X-Mock-Consent"
+CONSENT_OUTCOMES: Final = ("manual", "approve", "cancel")
+HINT_HEADER = "X-Ghl-Mock-Hint"
+NOTE_HEADER = "X-Ghl-Mock-Note"
 
 
 def platform_of(request: Request) -> Platform:
@@ -40,21 +50,75 @@ async def start_oauth(request: Request) -> Response:
     platform = platform_of(request)
     ctx = context_of(request)
     auth = authorize(
-        request, ctx, scope=platform.scope, query_spec=START_QUERY, location_param="locationId"
+        request, ctx, scope=platform.scope, query_spec=START_QUERY, location_param="locationId", navigation_ok=True
     )
+    outcome = request.headers.get(CONSENT_HEADER)
+    if outcome is not None and outcome not in CONSENT_OUTCOMES:
+        raise MockUsageError(f"{CONSENT_HEADER} must be one of {', '.join(CONSENT_OUTCOMES)}")
     consent = new_consent_request(
         platform.slug,
         auth.query["locationId"],
         auth.query["userId"],
         auth.query.get("page"),
         auth.query.get("reconnect"),
+        outcome,
     )
     state = sign_state(ctx.secret, consent, ctx.settings.state_ttl)
     location = f"{public_base(request, ctx)}/__mock/oauth/{platform.slug}/consent?{urlencode({'state': state})}"
+    headers = {"Location": location}
+    if auth.principal is None:
+        headers[NOTE_HEADER] = "browser navigation without Version/Authorization accepted (--browser-navigation)"
     # Express's res.redirect() body, as HighLevel's NestJS app sends it.
-    return PlainTextResponse(
-        f"Found. Redirecting to {location}", status_code=302, headers={"Location": location}
+    return PlainTextResponse(f"Found. Redirecting to {location}", status_code=302, headers=headers)
+
+
+async def get_accounts(request: Request) -> Response:
+    """``GET /social-media-posting/oauth/{locationId}/{platform}/accounts/{accountId}``.
+
+    The same Version/token checks as start (scope ``socialplanner/oauth.readonly`` per Scopes.md),
+    then the grant the consent flow created for ``accountId``.
+    """
+    platform = platform_of(request)
+    ctx = context_of(request)
+    location_id = request.path_params["locationId"]
+    account_id = request.path_params["accountId"]
+    authorize(request, ctx, scope=platform.scope, query_spec=ACCOUNTS_QUERY, path_location=location_id)
+    grant = ctx.state.grant(account_id)
+    if grant is None or grant.platform != platform.slug or grant.location_id != location_id:
+        reason = "no grant with this accountId" if grant is None else "accountId was granted for another location"
+        raise ApiError(ACCOUNT_NOT_FOUND, reason)
+    return JSONResponse(
+        {
+            "success": True,
+            "statusCode": 200,
+            "message": "Fetched Tiktok Business Account",
+            "results": {
+                "profile": [
+                    {
+                        "id": p.id,
+                        "name": p.name,
+                        "username": p.username,
+                        "avatar": p.avatar,
+                        "verified": p.verified,
+                        "isConnected": True,
+                        "type": p.type,
+                    }
+                    for p in grant.profiles
+                ]
+            },
+        }
     )
+
+
+async def documented_but_missing(request: Request) -> Response:
+    """The docs' prose path without ``{locationId}``: the live API has no such route (research §4.3)."""
+    platform = platform_of(request)
+    response = not_found(request.method, raw_path_of(request))
+    response.headers[HINT_HEADER] = (
+        f"the docs' path is wrong; use /social-media-posting/oauth/{{locationId}}/{platform.slug}"
+        f"/accounts/{request.path_params['accountId'][:64]}"
+    )
+    return response
 
 
 def public_base(request: Request, ctx: MockContext) -> str:
@@ -65,4 +129,6 @@ def public_base(request: Request, ctx: MockContext) -> str:
 
 routes: Final = [
     Route("/social-media-posting/oauth/{platform}/start", start_oauth, methods=["GET"]),
+    Route("/social-media-posting/oauth/{locationId}/{platform}/accounts/{accountId}", get_accounts, methods=["GET"]),
+    Route("/social-media-posting/oauth/{platform}/accounts/{accountId}", documented_but_missing, methods=["GET"]),
 ]

@@ -25,9 +25,13 @@ def test_redirect_target_shows_location_user_and_profiles(client: TestClient) ->
     page = client.get(CONSENT, params={"state": start_state(client)})
     assert page.status_code == 200
     assert "text/html" in page.headers["content-type"]
-    assert "demo-location (Demo Bakery)" in page.text
-    assert "@demo_bakery" in page.text
+    assert "demo-location &middot; Demo Bakery" in page.text
+    assert "demo-user &middot; Dana Demo" in page.text
+    assert "@demo_bakery" in page.text and "@demo_bakery_cakes" in page.text
     assert "ghl-mock stand-in" in page.text
+    assert 'id="authorize"' in page.text and 'id="cancel"' in page.text
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert "cross-origin-opener-policy" not in page.headers
 
 
 def test_unknown_location_gets_the_default_profiles(client: TestClient) -> None:
@@ -36,7 +40,7 @@ def test_unknown_location_gets_the_default_profiles(client: TestClient) -> None:
 
 
 def test_reflected_values_are_escaped(client: TestClient) -> None:
-    evil = '<script>alert(1)</script>"\'&'
+    evil = "<script>alert(1)</script>\"'&"
     page = client.get(CONSENT, params={"state": start_state(client, evil, evil)})
     assert page.status_code == 200
     assert "<script>alert(1)" not in page.text

@@ -1,0 +1,43 @@
+"""CORS for local front-ends, so a page on e.g. http://localhost:5173 can ``fetch`` the API."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+
+ALLOWED_HEADERS = ("Authorization", "Version", "Content-Type", "X-Mock-Consent", "X-Mock-Scenario", "X-Mock-Session")
+EXPOSED_HEADERS = ("Location", "X-Ghl-Mock-Reason", "X-Ghl-Mock-Rule", "X-Ghl-Mock-Hint", "X-Ghl-Mock-Note")
+
+
+def origin_regex(origins: Sequence[str]) -> str | None:
+    """One regex for the configured origins; ``:*`` at the end matches any port, ``*`` any origin."""
+    if not origins:
+        return None
+    parts = []
+    for origin in origins:
+        if origin == "*":
+            return ".*"
+        if origin.endswith(":*"):
+            parts.append(re.escape(origin[:-2]) + r"(:\d+)?")
+        else:
+            parts.append(re.escape(origin.rstrip("/")))
+    return "|".join(f"(?:{part})" for part in parts)
+
+
+def cors_middleware(origins: Sequence[str]) -> list[Middleware]:
+    regex = origin_regex(origins)
+    if regex is None:
+        return []
+    return [
+        Middleware(
+            CORSMiddleware,
+            allow_origin_regex=regex,
+            allow_methods=["GET", "OPTIONS"],
+            allow_headers=list(ALLOWED_HEADERS),
+            expose_headers=list(EXPOSED_HEADERS),
+            max_age=600,
+        )
+    ]
