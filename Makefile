@@ -23,8 +23,8 @@ run: $(STAMP)
 	$(BIN)/ghl-mock serve --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
-	$(BIN)/ruff check mock_server tests
-	$(BIN)/ruff format --check mock_server tests
+	$(BIN)/ruff check mock_server tests examples
+	$(BIN)/ruff format --check mock_server tests examples
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -57,14 +57,18 @@ def authorize(
 
 
 def is_headerless_navigation(request: Request) -> bool:
-    """A browser opening the URL as a page (popup or tab), with no API headers at all."""
+    """A browser opening the URL as a page (popup or tab), with no API headers at all.
+
+    Browsers send ``Sec-Fetch-*`` only to trustworthy origins (https, localhost, 127.0.0.1); on a
+    plain-http LAN address a navigation is recognised by ``Accept: text/html`` together with
+    ``Upgrade-Insecure-Requests: 1``, which browsers send on navigations and ``fetch`` never does.
+    """
     headers = request.headers
-    return (
-        headers.get("sec-fetch-mode") == "navigate"
-        and headers.get("sec-fetch-dest") == "document"
-        and "version" not in headers
-        and "authorization" not in headers
-    )
+    if "version" in headers or "authorization" in headers:
+        return False
+    if "sec-fetch-mode" in headers:
+        return headers.get("sec-fetch-mode") == "navigate" and headers.get("sec-fetch-dest") == "document"
+    return "text/html" in headers.get("accept", "") and headers.get("upgrade-insecure-requests") == "1"
 
 
 def check_principal(authorization: str | None, ctx: MockContext, scope: str) -> Principal:

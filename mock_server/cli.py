@@ -51,8 +51,35 @@ def main() -> None:
 @click.option("--public-url", default=None, help="Base URL for redirects, e.g. behind a proxy.")
 @click.option("--state-ttl", type=int, default=None, help="Seconds a consent state stays valid. [default: 600]")
 @click.option("--access-log/--no-access-log", default=None, help="One line per request.  [default: on]")
+@click.option(
+    "--post-message-origin",
+    default=None,
+    help="targetOrigin the finish page posts to (e.g. http://localhost:5173).  [default: *]",
+)
+@click.option(
+    "--consent-outcome",
+    type=click.Choice(["manual", "approve", "cancel"]),
+    default=None,
+    help="Consent page waits for a click, or approves/cancels at once (CI).  [default: manual]",
+)
+@click.option(
+    "--browser-navigation",
+    type=click.Choice(["accept", "strict"]),
+    default=None,
+    help="A window.open() of a start URL without Version/Authorization: accept, or refuse with the 401 JSON."
+    "  [default: accept]",
+)
+@click.option(
+    "--cors-origin",
+    "cors_origins",
+    multiple=True,
+    help="Origin allowed to call the API from a browser (repeatable; ':*' = any port)."
+    "  [default: http://localhost:*, http://127.0.0.1:*, http://[::1]:*]",
+)
 def serve(**options: Any) -> None:
     """Serve the mock until interrupted (Ctrl-C or SIGTERM)."""
+    if not options["cors_origins"]:
+        options["cors_origins"] = None  # not given: keep the environment's or the default list
     from mock_server.server import serve as run_server
 
     sys.exit(run_server(load_settings(**options)))

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from mock_server.cli import main
 from mock_server.platforms import SOCIAL_PLANNER_SCOPES
-from mock_server.settings import DEFAULT_SECRET
+from mock_server.settings import DEFAULT_SECRET, Settings
 from tests.conftest import START
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -199,3 +199,70 @@ def test_readme_curl_example_works_as_written(server: tuple[subprocess.Popen[str
     assert missing.status_code == 401
     assert missing.text == '{"statusCode":401,"message":"version header was not found."}'
     assert missing.headers["x-ghl-mock-rule"] == "version_missing"
+
+
+def test_serve_options_reach_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    captured: list[Settings] = []
+
+    def fake_serve(settings: Settings) -> int:
+        captured.append(settings)
+        return 0
+
+    monkeypatch.setattr("mock_server.server.serve", fake_serve)
+    result = CliRunner().invoke(
+        main,
+        [
+            "serve",
+            "--port",
+            "0",
+            "--post-message-origin",
+            "http://localhost:5173",
+            "--consent-outcome",
+            "cancel",
+            "--browser-navigation",
+            "strict",
+            "--cors-origin",
+            "http://a.test",
+            "--cors-origin",
+            "http://b.test:*",
+            "--strict-version",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    (settings,) = captured
+    assert settings.model_dump(
+        include={
+            "port",
+            "post_message_origin",
+            "consent_outcome",
+            "browser_navigation",
+            "cors_origins",
+            "strict_version",
+        }
+    ) == {
+        "port": 0,
+        "post_message_origin": "http://localhost:5173",
+        "consent_outcome": "cancel",
+        "browser_navigation": "strict",
+        "cors_origins": ["http://a.test", "http://b.test:*"],
+        "strict_version": True,
+    }
+
+
+def test_environment_feeds_settings_and_options_win(monkeypatch: pytest.MonkeyPatch) -> None:
+    captured: list[Settings] = []
+
+    def fake_serve(settings: Settings) -> int:
+        captured.append(settings)
+        return 0
+
+    monkeypatch.setattr("mock_server.server.serve", fake_serve)
+    env = {"GHL_MOCK_PORT": "9999", "GHL_MOCK_CONSENT_OUTCOME": "approve", "GHL_MOCK_CORS_ORIGINS": '["http://x.test"]'}
+    result = CliRunner().invoke(main, ["serve", "--port", "1234"], env=env)
+    assert result.exit_code == 0, result.output
+    (settings,) = captured
+    assert (settings.port, settings.consent_outcome, settings.cors_origins) == (
+        1234,
+        "approve",
+        ["http://x.test"],
+    )

@@ -171,3 +171,11 @@ def test_static_script_is_served_and_unknown_static_files_are_404(client: TestCl
     assert script.status_code == 200
     assert "postMessage(message.payload, message.targetOrigin)" in script.text
     assert client.get("/__mock/static/nope.js").status_code == 404
+
+
+def test_navigation_without_sec_fetch_headers_is_recognised(client: TestClient) -> None:
+    legacy = {"Accept": "text/html,application/xhtml+xml", "Upgrade-Insecure-Requests": "1"}
+    assert client.get(START, params=QUERY, headers=legacy).status_code == 302
+    assert client.get(START, params=QUERY, headers={"Accept": "text/html"}).status_code == 401
+    iframe = {"Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "iframe", **legacy}
+    assert client.get(START, params=QUERY, headers=iframe).status_code == 401
