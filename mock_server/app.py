@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 
 from mock_server.context import MockContext
 from mock_server.cors import cors_middleware
@@ -16,23 +20,46 @@ from mock_server.errors import (
     handle_unexpected,
 )
 from mock_server.fixtures import Fixtures, load_fixtures
-from mock_server.routes import consent, mock_api, oauth
+from mock_server.recording import JournalMiddleware
+from mock_server.routes import consent, control, mock_api, oauth
+from mock_server.scenarios.loader import LoadResult, load_directory
+from mock_server.scenarios.middleware import ScenarioMiddleware
 from mock_server.settings import Settings
 
 
-def create_app(settings: Settings | None = None, fixtures: Fixtures | None = None) -> Starlette:
-    """Build the mock. Loading fixtures here means a bad fixture set fails before the server binds."""
+def create_app(
+    settings: Settings | None = None, fixtures: Fixtures | None = None, scenarios: LoadResult | None = None
+) -> Starlette:
+    """Build the mock. Fixtures and scenarios load here, so bad files fail before the server binds."""
     settings = settings or Settings()
     fixtures = fixtures or load_fixtures(settings.fixtures)
+    scenarios = scenarios or load_directory(settings.scenarios_dir)
+    ctx = MockContext.build(settings, fixtures, scenarios)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if not settings.watch:
+            yield
+            return
+        from mock_server.watch import watching
+
+        async with watching(ctx):
+            yield
+
     app = Starlette(
-        routes=[*oauth.routes, *consent.routes, *mock_api.routes],
-        middleware=cors_middleware(settings.cors_origins),
+        routes=[*oauth.routes, *consent.routes, *control.routes, *mock_api.routes],
+        middleware=[
+            Middleware(JournalMiddleware, journal=ctx.state.journal),
+            *cors_middleware(settings.cors_origins),
+            Middleware(ScenarioMiddleware, ctx=ctx),
+        ],
         exception_handlers={
             ApiError: handle_api_error,
             MockUsageError: handle_mock_usage_error,
             HTTPException: handle_http_exception,
             Exception: handle_unexpected,
         },
+        lifespan=lifespan,
     )
-    app.state.ctx = MockContext.build(settings, fixtures)
+    app.state.ctx = ctx
     return app

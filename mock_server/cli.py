@@ -76,13 +76,79 @@ def main() -> None:
     help="Origin allowed to call the API from a browser (repeatable; ':*' = any port)."
     "  [default: http://localhost:*, http://127.0.0.1:*, http://[::1]:*]",
 )
+@click.option(
+    "--scenario",
+    "scenarios",
+    multiple=True,
+    help="Activate this scenario (a file name in the scenarios directory, without extension). Repeatable.",
+)
+@click.option("--scenarios-dir", type=click.Path(path_type=Path), default=None, help="Where scenario files live.")
+@click.option("--watch/--no-watch", default=None, help="Reload scenario files when they change.  [default: no]")
+@click.option("--seed", type=int, default=None, help="Seed for random latency, so runs repeat exactly.")
+@click.option("--journal-size", type=int, default=None, help="Requests the journal keeps.  [default: 1000]")
+@click.option(
+    "--allow-remote-control/--no-allow-remote-control",
+    default=None,
+    help="Let non-loopback clients use the control API.  [default: no]",
+)
 def serve(**options: Any) -> None:
     """Serve the mock until interrupted (Ctrl-C or SIGTERM)."""
-    if not options["cors_origins"]:
-        options["cors_origins"] = None  # not given: keep the environment's or the default list
+    for repeatable in ("cors_origins", "scenarios"):
+        if not options[repeatable]:
+            options[repeatable] = None  # not given: keep the environment's or the default list
     from mock_server.server import serve as run_server
 
     sys.exit(run_server(load_settings(**options)))
+
+
+@main.group()
+def scenarios() -> None:
+    """List, validate and describe scenario files."""
+
+
+@scenarios.command("list")
+@click.option("--scenarios-dir", type=click.Path(path_type=Path), default=None)
+def list_scenarios(scenarios_dir: Path | None) -> None:
+    """Name and one-line description of every scenario file."""
+    from mock_server.scenarios.loader import load_directory
+
+    result = load_directory(load_settings(scenarios_dir=scenarios_dir).scenarios_dir)
+    width = max((len(name) for name in result.scenarios), default=0)
+    for name, loaded in sorted(result.scenarios.items()):
+        click.echo(f"{name.ljust(width)}  {loaded.scenario.description}")
+    for error in result.errors:
+        click.echo(f"ghl-mock: invalid scenario file: {error}", err=True)
+    sys.exit(1 if result.errors else 0)
+
+
+@scenarios.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--scenarios-dir", type=click.Path(path_type=Path), default=None)
+def validate(files: tuple[Path, ...], scenarios_dir: Path | None) -> None:
+    """Check scenario FILES (default: every file in the scenarios directory)."""
+    from mock_server.scenarios.loader import ScenarioError, load_file, scenario_files
+
+    paths = list(files) or scenario_files(load_settings(scenarios_dir=scenarios_dir).scenarios_dir)
+    failed = 0
+    for path in paths:
+        try:
+            load_file(path)
+            click.echo(f"ok       {path}")
+        except ScenarioError as exc:
+            failed += 1
+            click.echo(f"invalid  {exc.file}: {exc.field}: {exc.reason}")
+    click.echo(f"{len(paths) - failed} valid, {failed} invalid")
+    sys.exit(1 if failed else 0)
+
+
+@scenarios.command()
+def schema() -> None:
+    """Print the JSON Schema of a scenario file (for editors)."""
+    import json
+
+    from mock_server.scenarios.model import json_schema
+
+    click.echo(json.dumps(json_schema(), indent=2))
 
 
 @main.command()

@@ -7,10 +7,25 @@ from dataclasses import dataclass
 from starlette.requests import Request
 
 from mock_server.fixtures import Fixtures
+from mock_server.journal import Journal
 from mock_server.rules import DOCUMENTED_VERSIONS, OBSERVED_VERSIONS
+from mock_server.scenarios.engine import ScenarioEngine
+from mock_server.scenarios.loader import LoadResult, ScenarioError
 from mock_server.settings import Settings
 from mock_server.state import MockState
 from mock_server.tokens import TokenVerifier
+
+
+class ScenarioSetupError(Exception):
+    """Scenario files do not load, or a scenario named in the settings does not exist."""
+
+    def __init__(self, errors: list[ScenarioError], unknown: list[str], known: list[str]):
+        lines = [str(e) for e in errors]
+        if unknown:
+            lines.append(f"unknown scenario(s) {', '.join(unknown)}; loaded: {', '.join(known) or '(none)'}")
+        super().__init__("\n".join(lines))
+        self.errors = errors
+        self.unknown = unknown
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,12 +35,19 @@ class MockContext:
     verifier: TokenVerifier
     accepted_versions: frozenset[str]
     state: MockState
+    #: The latest scenario load errors (hot reload keeps the last good version of a bad file).
+    scenario_errors: list[ScenarioError]
 
     @classmethod
-    def build(cls, settings: Settings, fixtures: Fixtures) -> MockContext:
+    def build(cls, settings: Settings, fixtures: Fixtures, scenarios: LoadResult) -> MockContext:
+        unknown = [name for name in settings.scenarios if name not in scenarios.scenarios]
+        if scenarios.errors or unknown:
+            raise ScenarioSetupError(scenarios.errors, unknown, sorted(scenarios.scenarios))
         secret = settings.secret.get_secret_value()
         versions = DOCUMENTED_VERSIONS if settings.strict_version else OBSERVED_VERSIONS
-        return cls(settings, fixtures, TokenVerifier(secret, fixtures), versions, MockState())
+        engine = ScenarioEngine(scenarios.scenarios, settings.scenarios, settings.seed)
+        state = MockState(engine, Journal(settings.journal_size))
+        return cls(settings, fixtures, TokenVerifier(secret, fixtures), versions, state, [])
 
     @property
     def secret(self) -> str:

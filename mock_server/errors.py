@@ -90,13 +90,17 @@ async def handle_api_error(request: Request, exc: Exception) -> Response:
     return render_api_error(exc)
 
 
-async def handle_mock_usage_error(request: Request, exc: Exception) -> Response:
+def mock_usage_error(message: str, status: int = 400) -> Response:
     """Shaped like HighLevel's ``BadRequestDTO`` so clients parse it, and marked as the mock's own."""
     return JSONResponse(
-        {"statusCode": 400, "message": str(exc)},
-        status_code=400,
+        {"statusCode": status, "message": message},
+        status_code=status,
         headers={REASON_HEADER: "misused ghl-mock extension", RULE_HEADER: "mock_usage"},
     )
+
+
+async def handle_mock_usage_error(request: Request, exc: Exception) -> Response:
+    return mock_usage_error(str(exc))
 
 
 async def handle_http_exception(request: Request, exc: Exception) -> Response:

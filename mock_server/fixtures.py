@@ -13,6 +13,8 @@ from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from mock_server.pydantic_errors import first_error
+
 LOCATIONS_FILE = "locations.json"
 TOKENS_FILE = "tokens.json"
 
@@ -147,12 +149,4 @@ def _load(path: Path, model: type[_M]) -> _M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        raise FixtureError(path, _field_path(first["loc"]) or "(top level)", first["msg"]) from None
-
-
-def _field_path(loc: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
+        raise FixtureError(path, *first_error(exc)) from None

@@ -14,6 +14,7 @@ from types import TracebackType
 import uvicorn
 from starlette.types import ASGIApp
 
+from mock_server.connections import TrackingHTTPProtocol
 from mock_server.server import bind, url_of
 
 
@@ -44,7 +45,9 @@ class LiveServer:
     def start(self) -> str:
         sock = bind(self.host, self.port)
         self.url = url_of(sock)
-        config = uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="off")
+        config = uvicorn.Config(
+            self.app, log_level="warning", access_log=False, lifespan="on", http=TrackingHTTPProtocol
+        )
         server = uvicorn.Server(config)
         self._server = server
 

@@ -31,6 +31,9 @@ class ConsentRequest:
     nonce: str
     #: A consent outcome the start request asked for (``X-Mock-Consent``), if any.
     outcome: str | None = None
+    #: The start request's ``X-Mock-Session`` and ``X-Mock-Scenario``, for the browser pages.
+    session: str | None = None
+    scenario: str | None = None
 
 
 def sign_state(secret: str, request: ConsentRequest, ttl: int, now: float | None = None) -> str:
@@ -44,6 +47,8 @@ def sign_state(secret: str, request: ConsentRequest, ttl: int, now: float | None
         "reconnect": request.reconnect,
         "jti": request.nonce,
         "outcome": request.outcome,
+        "session": request.session,
+        "scenario": request.scenario,
         "iat": issued,
         "exp": issued + ttl,
     }
@@ -57,8 +62,12 @@ def new_consent_request(
     page: str | None,
     reconnect: str | None,
     outcome: str | None = None,
+    session: str | None = None,
+    scenario: str | None = None,
 ) -> ConsentRequest:
-    return ConsentRequest(platform, location_id, user_id, page, reconnect, secrets.token_hex(8), outcome)
+    return ConsentRequest(
+        platform, location_id, user_id, page, reconnect, secrets.token_hex(8), outcome, session, scenario
+    )
 
 
 def read_state(secret: str, state: str | None) -> ConsentRequest:
@@ -81,6 +90,8 @@ def read_state(secret: str, state: str | None) -> ConsentRequest:
             reconnect=_opt(claims, "reconnect"),
             nonce=_str(claims, "jti"),
             outcome=_opt(claims, "outcome"),
+            session=_opt(claims, "session"),
+            scenario=_opt(claims, "scenario"),
         )
     except (KeyError, TypeError):
         raise StateError("the state is signed but incomplete") from None

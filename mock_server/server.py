@@ -11,6 +11,7 @@ from typing import Any
 import uvicorn
 
 from mock_server.app import create_app
+from mock_server.connections import TrackingHTTPProtocol
 from mock_server.fixtures import Fixtures
 from mock_server.platforms import PLATFORMS
 from mock_server.settings import Settings
@@ -20,6 +21,7 @@ from mock_server.tokens import mint_token
 EXIT_BIND_FAILED = 1
 EXIT_BAD_SETTINGS = 2
 EXIT_BAD_FIXTURES = 3
+EXIT_BAD_SCENARIOS = 4
 
 LOG_CONFIG: dict[str, Any] = {
     "version": 1,
@@ -40,6 +42,7 @@ LOG_CONFIG: dict[str, Any] = {
         # uvicorn's own start-up chatter is replaced by the single ready line.
         "uvicorn.error": {"handlers": ["default"], "level": "WARNING", "propagate": False},
         "uvicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+        "ghl_mock": {"handlers": ["default"], "level": "INFO", "propagate": False},
     },
 }
 
@@ -110,6 +113,7 @@ def example_request(base_url: str, fixtures: Fixtures, settings: Settings) -> st
 
 def serve(settings: Settings) -> int:
     """Serve until interrupted; return the process exit code."""
+    from mock_server.context import ScenarioSetupError
     from mock_server.fixtures import FixtureError, load_fixtures
 
     try:
@@ -118,6 +122,11 @@ def serve(settings: Settings) -> int:
         print(f"ghl-mock: bad fixtures: {exc}", file=sys.stderr)
         return EXIT_BAD_FIXTURES
     try:
+        app = create_app(settings, fixtures)
+    except ScenarioSetupError as exc:
+        print(f"ghl-mock: bad scenarios:\n{exc}", file=sys.stderr)
+        return EXIT_BAD_SCENARIOS
+    try:
         sock = bind(settings.host, settings.port)
     except OSError as exc:
         print(
@@ -125,7 +134,6 @@ def serve(settings: Settings) -> int:
             file=sys.stderr,
         )
         return EXIT_BIND_FAILED
-    app = create_app(settings, fixtures)
     base_url = url_of(sock)
 
     def announce() -> None:
@@ -136,7 +144,8 @@ def serve(settings: Settings) -> int:
         app,
         log_config=LOG_CONFIG,
         access_log=settings.access_log,
-        lifespan="off",
+        lifespan="on",
+        http=TrackingHTTPProtocol,
         timeout_graceful_shutdown=5,
         server_header=False,
     )

@@ -18,12 +18,18 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEFAULT_SECRET = "ghl-mock-development-secret-not-for-production-use"
 
 
+def _shipped(packed: str, *repo_path: str) -> Path:
+    """Data shipped with ghl-mock: the repo's copy or, in a wheel, the one packed beside us."""
+    here = Path(__file__).resolve().parent
+    return here / packed if (here / packed).is_dir() else here.parent.joinpath(*repo_path)
+
+
 def default_fixtures_dir() -> Path:
-    """The demo data set: the repo's ``fixtures/demo`` or, in a wheel, the copy packed beside us."""
-    packed = Path(__file__).parent / "_demo_fixtures"
-    if packed.is_dir():
-        return packed
-    return Path(__file__).resolve().parent.parent / "fixtures" / "demo"
+    return _shipped("_demo_fixtures", "fixtures", "demo")
+
+
+def default_scenarios_dir() -> Path:
+    return _shipped("_scenarios", "scenarios")
 
 
 class Settings(BaseSettings):
@@ -61,6 +67,16 @@ class Settings(BaseSettings):
         "accept",
         description="A top-level browser navigation to a start URL without Version/Authorization headers "
         "(window.open) is accepted (default) or refused with the documented 401 JSON (strict).",
+    )
+    scenarios_dir: Path = Field(
+        default_factory=default_scenarios_dir, description="Directory of scenario files (one scenario a file)."
+    )
+    scenarios: list[str] = Field(default_factory=list, description="Scenarios active from the start, in order.")
+    watch: bool = Field(False, description="Reload scenario files when they change.")
+    seed: int | None = Field(None, description="Seed for random latency, so runs repeat exactly.")
+    journal_size: int = Field(1000, ge=1, le=1_000_000, description="Requests the journal keeps (a ring buffer).")
+    allow_remote_control: bool = Field(
+        False, description="Let non-loopback clients use the control API (/__mock/...). Off: 403."
     )
     cors_origins: list[str] = Field(
         default_factory=lambda: ["http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*"],

@@ -1,7 +1,6 @@
-"""The mock's one mutable state object, with a reset. Everything a request can change lives here.
-
-It holds the OAuth grants the consent flow creates (what the accounts endpoint serves) and the
-consent ``state`` values already used. Both are bounded so a long run cannot grow memory.
+"""The mock's one mutable state object, with a reset. Everything a request can change lives here:
+OAuth grants, used consent states, scenario positions, and the request journal. All are bounded,
+so a long run cannot grow memory without limit.
 """
 
 from __future__ import annotations
@@ -13,6 +12,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from mock_server.fixtures import TiktokProfile
+from mock_server.journal import Journal
+from mock_server.scenarios.engine import ScenarioEngine
 
 #: At most this many grants are remembered; the oldest is forgotten first.
 MAX_GRANTS = 10_000
@@ -37,23 +38,34 @@ def new_account_id() -> str:
 
 
 class MockState:
-    def __init__(self) -> None:
+    def __init__(self, engine: ScenarioEngine | None = None, journal: Journal | None = None):
         self._lock = threading.Lock()
         self._grants: OrderedDict[str, Grant] = OrderedDict()
         self._used_states: OrderedDict[str, None] = OrderedDict()
+        self.engine = engine or ScenarioEngine({})
+        self.journal = journal or Journal(1000)
 
-    def reset(self) -> None:
-        """Forget everything requests have changed."""
+    def reset(self, session: str | None = None) -> None:
+        """Forget everything requests have changed; with ``session``, only that session's positions."""
+        if session is not None:
+            self.engine.reset(session)
+            return
         with self._lock:
             self._grants.clear()
             self._used_states.clear()
+        self.engine.reset()
+        self.journal.clear()
 
-    def add_grant(self, platform: str, location_id: str, user_id: str, profiles: tuple[TiktokProfile, ...]) -> Grant:
+    def add_grant(
+        self, platform: str, location_id: str, user_id: str, profiles: tuple[TiktokProfile, ...], *, store: bool = True
+    ) -> Grant:
+        """A new grant; with ``store=False`` its id is never known to the accounts endpoint."""
         grant = Grant(new_account_id(), platform, location_id, user_id, profiles, time.time())
-        with self._lock:
-            self._grants[grant.account_id] = grant
-            while len(self._grants) > MAX_GRANTS:
-                self._grants.popitem(last=False)
+        if store:
+            with self._lock:
+                self._grants[grant.account_id] = grant
+                while len(self._grants) > MAX_GRANTS:
+                    self._grants.popitem(last=False)
         return grant
 
     def grant(self, account_id: str) -> Grant | None:

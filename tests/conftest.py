@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -43,7 +45,7 @@ def contract_hook(response: httpx.Response) -> None:
         response.request.method,
         response.request.url.path,
         response.status_code,
-        response.headers.get("content-type"),
+        response.headers,
         response.content,
         preflight=response.request.method == "OPTIONS" and "access-control-request-method" in response.request.headers,
     )
@@ -51,7 +53,7 @@ def contract_hook(response: httpx.Response) -> None:
 
 def contract_client(app: Starlette) -> TestClient:
     """An in-process client whose every response is checked against the official contract."""
-    client = TestClient(app, follow_redirects=False)
+    client = TestClient(app, follow_redirects=False, client=("127.0.0.1", 50000))
     client.event_hooks = {"request": [], "response": [contract_hook]}
     return client
 
@@ -106,3 +108,18 @@ def finish_message(client: TestClient, consent_url: str, decision: str) -> dict[
     assert match, page.text
     message: dict[str, Any] = json.loads(match.group(1))
     return message
+
+
+def scenario_dir(tmp_path: Path, files: dict[str, str]) -> Path:
+    """A scenarios directory holding ``files`` (name → YAML text)."""
+    directory = tmp_path / "scenarios"
+    directory.mkdir(exist_ok=True)
+    for name, text in files.items():
+        (directory / f"{name}.yaml").write_text(textwrap.dedent(text))
+    return directory
+
+
+def scenario_client(tmp_path: Path, files: dict[str, str], **settings: Any) -> TestClient:
+    """A contract-checked in-process client over an app with these scenario files."""
+    app = create_app(Settings(scenarios_dir=scenario_dir(tmp_path, files), **settings))
+    return contract_client(app)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -17,11 +18,10 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from mock_server.deviations import DEVIATION_STATUSES, SCHEMA_PATCHES
+from mock_server.deviations import SCHEMA_PATCHES, deviation_for
 
 SPEC_ROOT = Path(__file__).resolve().parent.parent / "fixtures" / "openapi"
 SPEC_FILE = SPEC_ROOT / "apps" / "social-media-posting.json"
-NOT_FOUND_FILE = SPEC_ROOT / "apps" / "v3" / "common" / "common-schemas.json"
 
 
 class ContractViolation(AssertionError):
@@ -68,41 +68,49 @@ class Contract:
         return Draft202012Validator(schema, registry=self.registry)
 
     def check(
-        self, method: str, path: str, status: int, content_type: str | None, body: bytes, *, preflight: bool = False
+        self,
+        method: str,
+        path: str,
+        status: int,
+        headers: Mapping[str, str],
+        body: bytes,
+        *,
+        preflight: bool = False,
     ) -> None:
         """Raise ``ContractViolation`` unless this response is within the documented contract."""
         if path.startswith("/__mock/"):
             return  # the mock's own routes are not HighLevel's contract
         if preflight:
             return  # a CORS preflight is the browser's protocol, not an API operation
-        if status >= 500:
-            raise ContractViolation(f"{method} {path} answered {status}: no 5xx outside a scenario")
+        if "x-ghl-mock-off-contract" in headers:
+            if "x-ghl-mock-step" not in headers:
+                raise ContractViolation(f"{method} {path}: off-contract answer without a scenario step")
+            return  # a scripted gateway text, broken body or raw answer: off-contract by design
         found = self.operation("GET" if method == "HEAD" else method, path)
-        if found is None:
-            self._check_not_found(method, path, status, content_type, body)
+        operation_id = found[1]["operationId"] if found else "*"
+        what = f"{operation_id} {status}"
+        content_type = headers.get("content-type")
+        if found is not None and str(status) in found[1]["responses"]:
+            template, op = found
+            content = op["responses"][str(status)].get("content")
+            if content is None or method == "HEAD":
+                return
+            pointer = (
+                "#/paths/"
+                + template.replace("~", "~0").replace("/", "~1")
+                + (f"/{method.lower()}/responses/{status}/content/application~1json/schema")
+            )
+            self._validate_json(SPEC_FILE, pointer, what, content_type, body)
             return
-        template, op = found
-        operation_id = op["operationId"]
-        if (operation_id, status) in DEVIATION_STATUSES:
-            return
-        responses = op["responses"]
-        if str(status) not in responses:
-            raise ContractViolation(f"{operation_id}: status {status} is not documented ({sorted(responses)})")
-        content = responses[str(status)].get("content")
-        if content is None or method == "HEAD":
-            return
-        pointer = (
-            "#/paths/"
-            + template.replace("~", "~0").replace("/", "~1")
-            + (f"/{method.lower()}/responses/{status}/content/application~1json/schema")
-        )
-        self._validate_json(SPEC_FILE, pointer, f"{operation_id} {status}", content_type, body)
-
-    def _check_not_found(self, method: str, path: str, status: int, content_type: str | None, body: bytes) -> None:
-        if status != 404:
-            raise ContractViolation(f"{method} {path}: not a mocked operation, yet answered {status}")
-        if method != "HEAD":
-            self._validate_json(NOT_FOUND_FILE, "#/components/schemas/NotFoundDTO", "404", content_type, body)
+        row = deviation_for(operation_id, status)
+        if row is None or (found is None and status != 404):
+            documented = sorted(found[1]["responses"]) if found else "none: not a mocked operation"
+            raise ContractViolation(f"{method} {path}: status {status} is not documented ({documented})")
+        if row.scripted_only and "x-ghl-mock-step" not in headers:
+            raise ContractViolation(f"{what}: only a scenario may answer {status}")
+        if row.body_schema is not None and method != "HEAD":
+            file, pointer = row.body_schema
+            self._validate_json(SPEC_ROOT / file, pointer, what, content_type, body)
 
     def _validate_json(self, file: Path, pointer: str, what: str, content_type: str | None, body: bytes) -> None:
         if not (content_type or "").startswith("application/json"):

@@ -209,44 +209,28 @@ def test_serve_options_reach_the_settings(monkeypatch: pytest.MonkeyPatch) -> No
         return 0
 
     monkeypatch.setattr("mock_server.server.serve", fake_serve)
-    result = CliRunner().invoke(
-        main,
-        [
-            "serve",
-            "--port",
-            "0",
-            "--post-message-origin",
-            "http://localhost:5173",
-            "--consent-outcome",
-            "cancel",
-            "--browser-navigation",
-            "strict",
-            "--cors-origin",
-            "http://a.test",
-            "--cors-origin",
-            "http://b.test:*",
-            "--strict-version",
-        ],
+    args = (
+        "--port 0 --post-message-origin http://localhost:5173 --consent-outcome cancel --browser-navigation strict "
+        "--cors-origin http://a.test --cors-origin http://b.test:* --strict-version --scenario rate-limited "
+        "--scenario hang --watch --seed 7 --journal-size 50 --allow-remote-control"
     )
+    result = CliRunner().invoke(main, ["serve", *args.split()])
     assert result.exit_code == 0, result.output
     (settings,) = captured
-    assert settings.model_dump(
-        include={
-            "port",
-            "post_message_origin",
-            "consent_outcome",
-            "browser_navigation",
-            "cors_origins",
-            "strict_version",
-        }
-    ) == {
+    expected = {
         "port": 0,
         "post_message_origin": "http://localhost:5173",
         "consent_outcome": "cancel",
         "browser_navigation": "strict",
         "cors_origins": ["http://a.test", "http://b.test:*"],
         "strict_version": True,
+        "scenarios": ["rate-limited", "hang"],
+        "watch": True,
+        "seed": 7,
+        "journal_size": 50,
+        "allow_remote_control": True,
     }
+    assert settings.model_dump(include=set(expected)) == expected
 
 
 def test_environment_feeds_settings_and_options_win(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -21,6 +21,7 @@ from mock_server.oauth_state import ConsentRequest, StateError, read_state
 from mock_server.payload import build_payload, is_reconnect
 from mock_server.platforms import Platform
 from mock_server.routes.oauth import CONSENT_OUTCOMES, platform_of
+from mock_server.scenarios.middleware import CONSENT_EFFECT_KEY
 
 templates: Final = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
 
@@ -57,13 +58,15 @@ async def consent_page(request: Request) -> Response:
         consent = verified_state(request, ctx, platform)
     except StateError as exc:
         return state_error(request, platform, str(exc))
+    scripted = request.scope.get(CONSENT_EFFECT_KEY)
     outcome = request.query_params.get("outcome") or consent.outcome or ctx.settings.consent_outcome
     if outcome not in CONSENT_OUTCOMES:
         return state_error(request, platform, f"outcome must be one of {', '.join(CONSENT_OUTCOMES)}")
+    if scripted is not None:
+        decision, effect = SCRIPTED_CONSENT[scripted]
+        return finish_redirect(request, decision, effect)
     if outcome != "manual":
-        # Headless control: answer as if the user had clicked, without rendering the page.
-        query = urlencode({"state": request.query_params["state"], "decision": outcome})
-        return RedirectResponse(f"finish?{query}", status_code=303, headers=PAGE_HEADERS)
+        return finish_redirect(request, outcome, None)
     location = ctx.fixtures.location(consent.location_id)
     return page(
         request,
@@ -80,6 +83,25 @@ async def consent_page(request: Request) -> Response:
     )
 
 
+#: A scenario's consent action → (the decision, the finish page's effect).
+SCRIPTED_CONSENT: Final[dict[str, tuple[str, str | None]]] = {
+    "approve": ("approve", None),
+    "cancel": ("cancel", None),
+    "approve_reconnect": ("approve", "reconnect"),
+    "never_post": ("approve", "never_post"),
+    "reject_account": ("approve", "reject_account"),
+}
+EFFECTS: Final = ("reconnect", "never_post", "reject_account")
+
+
+def finish_redirect(request: Request, decision: str, effect: str | None) -> Response:
+    """Headless control: answer as if the user had clicked, without rendering the page."""
+    query = {"state": request.query_params["state"], "decision": decision}
+    if effect is not None:
+        query["effect"] = effect
+    return RedirectResponse(f"finish?{urlencode(query)}", status_code=303, headers=PAGE_HEADERS)
+
+
 async def finish_page(request: Request) -> Response:
     platform = platform_of(request)
     ctx = context_of(request)
@@ -90,19 +112,25 @@ async def finish_page(request: Request) -> Response:
     decision = request.query_params.get("decision")
     if decision not in ("approve", "cancel"):
         return state_error(request, platform, "decision must be approve or cancel")
+    effect = request.query_params.get("effect")
+    if effect is not None and effect not in EFFECTS:
+        return state_error(request, platform, f"effect must be one of {', '.join(EFFECTS)}")
     if not ctx.state.use_state(consent.nonce):
         return state_error(request, platform, "this authorization was already completed; start the flow again")
     outcome: Literal["approve", "cancel"] = "approve" if decision == "approve" else "cancel"
     account_id = None
     if outcome == "approve":
         profiles = ctx.fixtures.profiles_for(consent.location_id)
-        account_id = ctx.state.add_grant(platform.slug, consent.location_id, consent.user_id, profiles).account_id
+        grant = ctx.state.add_grant(
+            platform.slug, consent.location_id, consent.user_id, profiles, store=effect != "reject_account"
+        )
+        account_id = grant.account_id
     location = ctx.fixtures.location(consent.location_id)
     payload = build_payload(
         outcome,
         platform=platform.slug,
         page=consent.page,
-        reconnect=consent.reconnect,
+        reconnect="true" if effect == "reconnect" else consent.reconnect,
         account_id=account_id,
         reconnect_accounts=location.connected_accounts if location else (),
     )
@@ -112,7 +140,11 @@ async def finish_page(request: Request) -> Response:
         {
             "platform": platform,
             "outcome": outcome,
-            "message": {"payload": payload.wire(), "targetOrigin": ctx.settings.post_message_origin},
+            "message": {
+                "payload": payload.wire(),
+                "targetOrigin": ctx.settings.post_message_origin,
+                "post": effect != "never_post",
+            },
         },
     )
 

@@ -62,6 +62,8 @@ async def start_oauth(request: Request) -> Response:
         auth.query.get("page"),
         auth.query.get("reconnect"),
         outcome,
+        request.headers.get("x-mock-session"),
+        request.headers.get("x-mock-scenario"),
     )
     state = sign_state(ctx.secret, consent, ctx.settings.state_ttl)
     location = f"{public_base(request, ctx)}/__mock/oauth/{platform.slug}/consent?{urlencode({'state': state})}"

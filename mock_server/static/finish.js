@@ -10,6 +10,12 @@
   } catch (e) {
     opener = null;
   }
+  if (message.post === false) {
+    status.textContent =
+      "ghl-mock scenario: this popup never posts its message. Close it; your app should notice.";
+    document.body.setAttribute("data-ghl-mock-posted", "never");
+    return;
+  }
   if (!opener || opener.closed) {
     status.className = "lead error";
     status.textContent =

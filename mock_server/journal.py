@@ -1,0 +1,96 @@
+"""The request journal: a bounded ring buffer of what the mock answered and why."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections import deque
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    id: int
+    at: str  # ISO 8601, UTC
+    method: str
+    path: str
+    query: str
+    status: int | None  # None: the connection was dropped or the client went away
+    durationMs: float
+    session: str
+    client: str | None
+    authorization: str | None  # masked
+    version: str | None
+    rule: str | None
+    reason: str | None
+    step: str | None  # "scenario/step-number" when a scenario step answered
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class JournalFilter:
+    path: str | None = None  # substring of the path
+    method: str | None = None
+    status: int | None = None
+    session: str | None = None
+    step: str | None = None  # prefix: a scenario name, or "scenario/2"
+
+    def accepts(self, entry: JournalEntry) -> bool:
+        return (
+            (self.path is None or self.path in entry.path)
+            and (self.method is None or self.method.upper() == entry.method)
+            and (self.status is None or self.status == entry.status)
+            and (self.session is None or self.session == entry.session)
+            and (self.step is None or (entry.step or "").startswith(self.step))
+        )
+
+    def differences(self, entry: JournalEntry) -> list[str]:
+        """Why ``entry`` does not match, one phrase per differing field (for near-miss reports)."""
+        out = []
+        if self.path is not None and self.path not in entry.path:
+            out.append(f"path {entry.path!r} does not contain {self.path!r}")
+        if self.method is not None and self.method.upper() != entry.method:
+            out.append(f"method {entry.method} is not {self.method.upper()}")
+        if self.status is not None and self.status != entry.status:
+            out.append(f"status {entry.status} is not {self.status}")
+        if self.session is not None and self.session != entry.session:
+            out.append(f"session {entry.session!r} is not {self.session!r}")
+        if self.step is not None and not (entry.step or "").startswith(self.step):
+            out.append(f"step {entry.step!r} is not {self.step!r}")
+        return out
+
+
+class Journal:
+    def __init__(self, size: int):
+        self._lock = threading.Lock()
+        self._entries: deque[JournalEntry] = deque(maxlen=size)
+        self._ids = itertools.count(1)
+
+    @property
+    def size(self) -> int:
+        return self._entries.maxlen or 0
+
+    def next_id(self) -> int:
+        with self._lock:
+            return next(self._ids)
+
+    def add(self, entry: JournalEntry) -> None:
+        with self._lock:
+            self._entries.append(entry)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def entries(self, where: JournalFilter | None = None, limit: int | None = None) -> list[JournalEntry]:
+        """Newest first."""
+        with self._lock:
+            snapshot = list(self._entries)
+        out = [e for e in reversed(snapshot) if where is None or where.accepts(e)]
+        return out[:limit] if limit is not None else out
+
+    def count(self, where: JournalFilter) -> int:
+        return len(self.entries(where))

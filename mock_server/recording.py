@@ -1,0 +1,94 @@
+"""Records every API and flow request in the journal, with why the mock answered as it did.
+
+The reason comes from the response itself: the ``X-Ghl-Mock-Rule``/``-Reason`` headers the error
+renderer sets and the ``X-Ghl-Mock-Step`` header of scenario answers. The control API, the
+dashboard and static files are not recorded (they would drown the journal).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from mock_server.journal import Journal, JournalEntry
+from mock_server.tokens import mask
+
+#: Scope keys the scenario middleware fills in for the journal.
+SESSION_KEY = "ghl_mock.session"
+STEP_KEY = "ghl_mock.step"
+
+
+def recorded(path: str) -> bool:
+    return not path.startswith("/__mock/") or path.startswith("/__mock/oauth/")
+
+
+def masked_authorization(value: str | None) -> str | None:
+    if value is None:
+        return None
+    scheme, _, token = value.partition(" ")
+    return f"{scheme} {mask(token.strip())}" if token else mask(value)
+
+
+def masked_query(query: str) -> str:
+    """The consent ``state`` is a signed credential for the flow: keep only its ends."""
+    parts = []
+    for part in query.split("&"):
+        key, sep, value = part.partition("=")
+        parts.append(f"{key}{sep}{mask(value)}" if key == "state" and value else part)
+    return "&".join(parts)
+
+
+class JournalMiddleware:
+    def __init__(self, app: ASGIApp, journal: Journal):
+        self.app = app
+        self.journal = journal
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not recorded(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        began = time.perf_counter()
+        at = datetime.now(UTC).isoformat(timespec="milliseconds")
+        entry_id = self.journal.next_id()
+        answer: dict[str, object] = {}
+
+        async def watch(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                answer["status"] = message["status"]
+                answer["headers"] = Headers(raw=list(message.get("headers", [])))
+            await send(message)
+
+        failure: str | None = None
+        try:
+            await self.app(scope, receive, watch)
+        except BaseException as exc:
+            failure = f"{type(exc).__name__}: {exc}"
+            raise
+        finally:
+            request = Headers(scope=scope)
+            response = answer.get("headers")
+            got = response if isinstance(response, Headers) else Headers()
+            status = answer.get("status")
+            client = scope.get("client")
+            query = scope.get("query_string", b"").decode("latin-1")
+            self.journal.add(
+                JournalEntry(
+                    id=entry_id,
+                    at=at,
+                    method=scope["method"],
+                    path=scope["path"],
+                    query=masked_query(query),
+                    status=status if isinstance(status, int) else None,
+                    durationMs=round((time.perf_counter() - began) * 1000, 3),
+                    session=str(scope.get(SESSION_KEY, "default")),
+                    client=f"{client[0]}:{client[1]}" if client else None,
+                    authorization=masked_authorization(request.get("authorization")),
+                    version=request.get("version"),
+                    rule=got.get("x-ghl-mock-rule"),
+                    reason=got.get("x-ghl-mock-reason") or failure or (None if status else "no response sent"),
+                    step=got.get("x-ghl-mock-step") or scope.get(STEP_KEY),
+                )
+            )

@@ -1,0 +1,157 @@
+"""The control API and dashboard under ``/__mock/``. Loopback clients only, unless
+``--allow-remote-control``: a mock reachable on a LAN must not let anyone rewire it."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Awaitable, Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, Final
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.templating import Jinja2Templates
+
+from mock_server.context import MockContext, context_of
+from mock_server.errors import mock_usage_error
+from mock_server.journal import JournalFilter
+
+templates: Final = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def is_loopback(request: Request) -> bool:
+    host = request.client.host if request.client else ""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def control(endpoint: Endpoint) -> Endpoint:
+    """Guard: refuse non-loopback clients unless remote control is enabled."""
+
+    @wraps(endpoint)
+    async def guarded(request: Request) -> Response:
+        if not (is_loopback(request) or context_of(request).settings.allow_remote_control):
+            return mock_usage_error(
+                "the ghl-mock control API answers loopback clients only; start with --allow-remote-control", 403
+            )
+        return await endpoint(request)
+
+    return guarded
+
+
+def scenario_listing(ctx: MockContext) -> dict[str, Any]:
+    engine = ctx.state.engine
+    active = engine.active
+    return {
+        "scenarios": [
+            {
+                "name": name,
+                "description": loaded.scenario.description,
+                "file": str(loaded.file),
+                "steps": len(loaded.scenario.steps),
+                "whenExhausted": loaded.scenario.when_exhausted,
+                "active": name in active,
+            }
+            for name, loaded in sorted(engine.scenarios.items())
+        ],
+        "active": active,
+        "positions": engine.positions(),
+        "errors": [{"file": str(e.file), "field": e.field, "reason": e.reason} for e in ctx.scenario_errors],
+    }
+
+
+@control
+async def list_scenarios(request: Request) -> Response:
+    return JSONResponse(scenario_listing(context_of(request)))
+
+
+@control
+async def activate(request: Request) -> Response:
+    return _toggle(request, on=True)
+
+
+@control
+async def deactivate(request: Request) -> Response:
+    return _toggle(request, on=False)
+
+
+def _toggle(request: Request, *, on: bool) -> Response:
+    ctx = context_of(request)
+    name = request.path_params["name"]
+    engine = ctx.state.engine
+    if not engine.knows(name):
+        known = ", ".join(sorted(engine.scenarios)) or "(none loaded)"
+        return mock_usage_error(f"no scenario named {name!r}; loaded: {known}", 404)
+    (engine.activate if on else engine.deactivate)(name)
+    return JSONResponse({"active": engine.active})
+
+
+@control
+async def reset(request: Request) -> Response:
+    session = request.query_params.get("session")
+    context_of(request).state.reset(session)
+    return JSONResponse({"reset": "session" if session else "everything", "session": session})
+
+
+def journal_filter(request: Request) -> JournalFilter:
+    q = request.query_params
+    status = q.get("status")
+    if status is not None and not status.isdigit():
+        raise ValueError("status must be a number")
+    return JournalFilter(
+        path=q.get("path"),
+        method=q.get("method"),
+        status=int(status) if status is not None else None,
+        session=q.get("session"),
+        step=q.get("step"),
+    )
+
+
+@control
+async def journal(request: Request) -> Response:
+    try:
+        where = journal_filter(request)
+        limit = int(request.query_params.get("limit", "100"))
+    except ValueError as exc:
+        return mock_usage_error(f"bad journal filter: {exc}")
+    entries = context_of(request).state.journal.entries(where, max(0, limit))
+    return JSONResponse({"entries": [e.to_json() for e in entries]})
+
+
+@control
+async def verify(request: Request) -> Response:
+    try:
+        where = journal_filter(request)
+    except ValueError as exc:
+        return mock_usage_error(f"bad verify filter: {exc}")
+    ctx = context_of(request)
+    return JSONResponse({"count": ctx.state.journal.count(where), "journalSize": ctx.state.journal.size})
+
+
+@control
+async def dashboard(request: Request) -> Response:
+    from mock_server.routes.consent import PAGE_HEADERS
+
+    ctx = context_of(request)
+    return templates.TemplateResponse(
+        request,
+        "dashboard.html",
+        {"listing": scenario_listing(ctx), "entries": ctx.state.journal.entries(limit=50)},
+        headers=PAGE_HEADERS,
+    )
+
+
+routes: Final = [
+    Route("/__mock/", dashboard, methods=["GET"]),
+    Route("/__mock/scenarios", list_scenarios, methods=["GET"]),
+    Route("/__mock/scenarios/{name}/activate", activate, methods=["POST"]),
+    Route("/__mock/scenarios/{name}/deactivate", deactivate, methods=["POST"]),
+    Route("/__mock/reset", reset, methods=["POST"]),
+    Route("/__mock/journal", journal, methods=["GET"]),
+    Route("/__mock/verify", verify, methods=["GET"]),
+]

@@ -1,0 +1,147 @@
+"""What a scenario step does to the response. Errors go through ``errors.py``, the same code as
+the real checks, so a scripted error is byte for byte the real one."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import Message, Receive, Scope, Send
+
+from mock_server.connections import drop, transport_of
+from mock_server.errors import ApiError, MockUsageError, render_api_error
+from mock_server.rules import RULES_BY_NAME
+from mock_server.scenarios.model import ErrorAction, RateLimit, Raw, Step
+
+OFF_CONTRACT_HEADER = "X-Ghl-Mock-Off-Contract"
+
+#: Gateway-style bodies. 500 is the application's own (NestJS) answer; 502/503/504 are what
+#: HighLevel's edge proxy (Envoy-style) sends when the application is unreachable or slow.
+GATEWAY_BODIES = {
+    502: "upstream connect error or disconnect/reset before headers. reset reason: connection failure",
+    503: "no healthy upstream",
+    504: "upstream request timeout",
+}
+
+
+class EmptyReply(httpx.RemoteProtocolError):
+    """In-process stand-in for a server that closed the connection without answering."""
+
+
+class TruncatedBody(httpx.RemoteProtocolError):
+    """In-process stand-in for a server that closed the connection in the middle of the body."""
+
+
+class HangTimeout(httpx.ReadTimeout):
+    """In-process stand-in for a server that never answers: the client's read timeout."""
+
+
+def error_response(action: ErrorAction) -> Response:
+    rule = RULES_BY_NAME[action.rule]
+    messages = action.messages if rule.status == 422 else None
+    return render_api_error(ApiError(rule, f"scripted {rule.name}", value=action.value, messages=messages))
+
+
+def rate_limit_response(limit: RateLimit) -> Response:
+    """429: the body shape is [UNKNOWN] (research §3.5); it follows the documented error DTOs."""
+    return JSONResponse(
+        {"statusCode": 429, "message": "Too Many Requests"},
+        status_code=429,
+        headers={
+            "X-RateLimit-Limit-Daily": str(limit.limit_daily),
+            "X-RateLimit-Daily-Remaining": str(limit.daily_remaining),
+            "X-RateLimit-Interval-Milliseconds": str(limit.interval_ms),
+            "X-RateLimit-Max": str(limit.max),
+            "X-RateLimit-Remaining": str(limit.remaining),
+            "Retry-After": str(limit.retry_after),
+        },
+    )
+
+
+def gateway_response(status: int) -> Response:
+    if status == 500:
+        return JSONResponse({"statusCode": 500, "message": "Internal server error"}, status_code=500)
+    return Response(
+        GATEWAY_BODIES[status],
+        status_code=status,
+        media_type="text/plain",
+        headers={OFF_CONTRACT_HEADER: "gateway"},
+    )
+
+
+def raw_response(raw: Raw) -> Response:
+    response = Response(raw.body, status_code=raw.status, headers=raw.headers)
+    response.headers[OFF_CONTRACT_HEADER] = "raw"
+    return response
+
+
+def malformed_json_response() -> Response:
+    """A complete HTTP response whose JSON body is cut off: the parser, not the socket, fails."""
+    body = b'{"success":true,"statusCode":200,"message":"Fetched Tiktok Business Account","results":{"prof'
+    return Response(body, media_type="application/json", headers={OFF_CONTRACT_HEADER: "broken"})
+
+
+def prefer_step(endpoint: str, header: str | None) -> Step | None:
+    """Prism's ``Prefer: code=NNN``: a one-off forced answer for that documented status."""
+    if not header or endpoint not in ("start", "accounts"):
+        return None
+    code = None
+    for part in header.replace(";", ",").split(","):
+        key, _, value = part.strip().partition("=")
+        if key.strip().lower() == "code":
+            code = value.strip().strip('"')
+    if code is None:
+        return None
+    success = "302" if endpoint == "start" else "200"
+    if code == success:
+        return Step(passthrough=True)
+    table: dict[str, Step] = {
+        "400": Step.model_validate(
+            {"error": {"rule": "version_malformed" if endpoint == "start" else "account_not_found"}}
+        ),
+        "401": Step.model_validate({"error": {"rule": "token_invalid_jwt"}}),
+        "422": Step.model_validate(
+            {"error": {"rule": "query_invalid"}}
+            if endpoint == "start"
+            else {"error": {"rule": "query_invalid", "messages": ["property search should not exist"]}}
+        ),
+        "429": Step(rate_limit=RateLimit()),
+        **{str(s): Step(gateway=s) for s in (500, 502, 503, 504)},
+    }
+    if code not in table:
+        raise MockUsageError(
+            f"Prefer: code={code} is not an answer ghl-mock forces here; use {success}, {', '.join(table)}"
+        )
+    return table[code]
+
+
+async def hang(scope: Scope, receive: Receive, seconds: float) -> bool:
+    """Hold the request until the client disconnects or ``seconds`` pass. True: still connected."""
+    if transport_of(scope) is None:
+        raise HangTimeout("ghl-mock scenario: the server never answered (hang)")
+    request = Request(scope, receive)
+    deadline = asyncio.get_running_loop().time() + seconds
+    while asyncio.get_running_loop().time() < deadline:
+        if await request.is_disconnected():
+            return False
+        await asyncio.sleep(0.05)
+    return True
+
+
+async def empty_reply(scope: Scope) -> None:
+    transport = transport_of(scope)
+    if transport is None:
+        raise EmptyReply("ghl-mock scenario: server closed the connection without a response")
+    await drop(transport)
+
+
+async def truncated_body(scope: Scope, send: Send, start: Message, body: bytes) -> None:
+    """Send the normal answer's headers (its full Content-Length) and half its body, then close."""
+    transport = transport_of(scope)
+    if transport is None:
+        raise TruncatedBody("ghl-mock scenario: peer closed connection without sending complete message body")
+    await send(start)
+    await send({"type": "http.response.body", "body": body[: len(body) // 2], "more_body": True})
+    await drop(transport)
