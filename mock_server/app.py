@@ -61,5 +61,7 @@ def create_app(
         },
         lifespan=lifespan,
     )
+    # NestJS answers "/start/" with its 404, not a redirect to "/start".
+    app.router.redirect_slashes = False
     app.state.ctx = ctx
     return app

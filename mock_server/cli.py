@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 from pydantic import ValidationError
+from pydantic_settings import SettingsError
 
 from mock_server.platforms import SOCIAL_PLANNER_SCOPES
 from mock_server.settings import Settings
@@ -22,10 +23,22 @@ def load_settings(**given: Any) -> Settings:
     except ValidationError as exc:
         lines = []
         for error in exc.errors():
-            field = ".".join(str(part) for part in error["loc"])
-            lines.append(f"  {field} (--{field.replace('_', '-')} / GHL_MOCK_{field.upper()}): {error['msg']}")
+            field = str(error["loc"][0]) if error["loc"] else "settings"
+            lines.append(f"  {field} ({_where(field)}): {error['msg']}")
         click.echo("ghl-mock: invalid settings:\n" + "\n".join(lines), err=True)
         sys.exit(2)
+    except SettingsError as exc:  # e.g. a list setting whose environment value is not JSON
+        click.echo(f'ghl-mock: invalid settings: {exc}; list values are JSON, e.g. \'["a", "b"]\'', err=True)
+        sys.exit(2)
+
+
+#: Settings with no command-line option (environment only).
+_ENV_ONLY = {"secret"}
+
+
+def _where(field: str) -> str:
+    env = f"GHL_MOCK_{field.upper()}"
+    return env if field in _ENV_ONLY else f"--{field.replace('_', '-')} / {env}"
 
 
 @click.group()
@@ -76,6 +89,7 @@ def main() -> None:
     help="Origin allowed to call the API from a browser (repeatable; ':*' = any port)."
     "  [default: http://localhost:*, http://127.0.0.1:*, http://[::1]:*]",
 )
+@click.option("--no-cors", is_flag=True, default=False, help="Send no CORS headers at all.")
 @click.option(
     "--scenario",
     "scenarios",
@@ -96,6 +110,8 @@ def serve(**options: Any) -> None:
     for repeatable in ("cors_origins", "scenarios"):
         if not options[repeatable]:
             options[repeatable] = None  # not given: keep the environment's or the default list
+    if options.pop("no_cors"):
+        options["cors_origins"] = []
     from mock_server.server import serve as run_server
 
     sys.exit(run_server(load_settings(**options)))
@@ -171,6 +187,8 @@ def token(location_id: str | None, company_id: str | None, scopes: tuple[str, ..
     """Print a bearer token the server accepts (signed with GHL_MOCK_SECRET)."""
     if (location_id is None) == (company_id is None):
         raise click.UsageError("give exactly one of --location-id (Sub-Account) or --company-id (Agency)")
+    if not (location_id or company_id or "").strip():
+        raise click.UsageError("the location or company id must not be empty")
     settings = load_settings()
     click.echo(
         mint_token(

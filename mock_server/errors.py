@@ -49,7 +49,7 @@ def render_api_error(error: ApiError) -> Response:
     return JSONResponse(
         error.body(),
         status_code=error.rule.status,
-        headers={REASON_HEADER: _header_safe(error.reason), RULE_HEADER: error.rule.name},
+        headers={REASON_HEADER: header_safe(error.reason), RULE_HEADER: error.rule.name},
     )
 
 
@@ -79,7 +79,7 @@ def raw_path_of(request: Request) -> str:
     return f"{text}?{bytes(query).decode('latin-1')}" if query else text
 
 
-def _header_safe(text: str) -> str:
+def header_safe(text: str) -> str:
     """Header values must be printable latin-1 on one line."""
     cleaned = "".join(ch if " " <= ch <= "~" else "?" for ch in text)
     return cleaned[:300]

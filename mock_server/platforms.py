@@ -15,6 +15,8 @@ class Platform:
     accounts_operation_id: str
     #: Scope the start and accounts endpoints require (Scopes.md, `socialplanner/oauth.readonly`).
     scope: str
+    #: The accounts response's ``message`` (the spec's example for this platform's DTO).
+    accounts_message: str
 
 
 PLATFORMS: Final = {
@@ -26,6 +28,7 @@ PLATFORMS: Final = {
             start_operation_id="start-tiktok-business-oauth",
             accounts_operation_id="get-tiktok-business-profile",
             scope="socialplanner/oauth.readonly",
+            accounts_message="Fetched Tiktok Business Account",
         ),
     )
 }

@@ -1,7 +1,7 @@
 """The rule table: every check the mocked endpoints run, in order, with its status and message.
 
 This is the single place that says what HighLevel answers and why. Each row cites
-``shared/reference/ghl-api-research.md`` (§ numbers below) and its confidence label. Where the
+``../shared/reference/ghl-api-research.md`` (§ numbers below) and its confidence label. Where the
 research is [INFERRED] or [UNKNOWN], the row records our decision; ``docs/decisions.md``
 gives the reasoning. The README repeats this table; ``tests/test_rules_doc.py`` keeps the two in step.
 
@@ -75,7 +75,8 @@ TOKEN_INVALID_JWT = Rule(
     401,
     "Invalid JWT",
     "UnauthorizedDTO",
-    "§3.2 [OBSERVED] for garbage tokens; missing/non-bearer header, bad signature and expiry use it too [INFERRED]",
+    "§3.2 [OBSERVED] for garbage tokens; a missing or non-bearer header is [UNKNOWN] and bad "
+    "signature/expiry [INFERRED]: all use it (decisions #3, #4)",
 )
 TOKEN_INVALID_PIT = Rule(
     "token_invalid_pit",

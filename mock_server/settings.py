@@ -7,10 +7,11 @@ environment precedence over the defaults below.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: Development default for the signing secret. It is public on purpose: ghl-mock's tokens
@@ -41,7 +42,6 @@ class Settings(BaseSettings):
     port: int = Field(8080, ge=0, le=65535, description="TCP port; 0 picks a free one.")
     secret: SecretStr = Field(
         SecretStr(DEFAULT_SECRET),
-        min_length=32,
         description="HS256 key for minted tokens and the consent `state` (at least 32 characters).",
     )
     fixtures: Path = Field(default_factory=default_fixtures_dir, description="Directory of demo data.")
@@ -59,6 +59,21 @@ class Settings(BaseSettings):
         description="targetOrigin of the finish page's postMessage. HighLevel must use '*' (it cannot know "
         "the opener's origin); set your app's origin to prove your client works with a strict one.",
     )
+
+    @field_validator("secret")
+    @classmethod
+    def _long_secret(cls, value: SecretStr) -> SecretStr:
+        if len(value.get_secret_value()) < 32:
+            raise ValueError("must be at least 32 characters (it is an HS256 key)")
+        return value
+
+    @field_validator("post_message_origin")
+    @classmethod
+    def _origin(cls, value: str) -> str:
+        if value == "*" or re.fullmatch(r"https?://[^/\s?#]+", value):
+            return value
+        raise ValueError("must be * or an origin like http://localhost:5173 (scheme://host[:port], no path)")
+
     consent_outcome: Literal["manual", "approve", "cancel"] = Field(
         "manual",
         description="What the consent page does: wait for a click, or approve/cancel at once (for CI).",

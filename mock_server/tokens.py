@@ -76,9 +76,10 @@ def bearer_of(authorization: str | None) -> str:
     scheme, _, token = authorization.strip().partition(" ")
     if scheme.lower() != "bearer":
         raise ApiError(TOKEN_INVALID_JWT, f"Authorization scheme is {scheme[:20]!r}, not Bearer")
-    token = token.strip()
-    if not token:
+    if not token.strip():
         raise ApiError(TOKEN_INVALID_JWT, "Bearer with no token")
+    # Stray whitespace stays part of the token, as HighLevel treats it (research §3.2: a PIT
+    # with extra whitespace is an invalid PIT).
     return token
 
 
@@ -90,7 +91,7 @@ class TokenVerifier:
         self._fixtures = fixtures
 
     def resolve(self, token: str) -> Principal:
-        if token.startswith("pit-"):
+        if token.lstrip().startswith("pit-"):
             return self._resolve_pit(token)
         return self._resolve_jwt(token)
 

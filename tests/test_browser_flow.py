@@ -12,18 +12,20 @@ import json
 import os
 import re
 import struct
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Dialog, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Dialog, Page, Playwright, Response, sync_playwright
 
 from mock_server.app import create_app
 from mock_server.live import LiveServer
 from mock_server.settings import Settings
 from tests.browser import CHROMIUM_ARGS, chromium_path
+from tests.contract import ContractViolation, contract
 
 ROOT = Path(__file__).resolve().parent.parent
 ACCOUNT_ID = re.compile(r"^[0-9a-f]{24}$")
@@ -71,6 +73,35 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     browser.close()
 
 
+def checked_context(browser: Browser, **options: Any) -> BrowserContext:
+    """A browser context whose every HighLevel-API response is checked against the official contract.
+
+    Violations are collected and raised when the context closes, in the test that caused them.
+    """
+    context = browser.new_context(**options)
+    violations: list[str] = []
+
+    def check(response: Response) -> None:
+        url = urlsplit(response.url)
+        if not url.path.startswith("/social-media-posting/") or response.request.method == "OPTIONS":
+            return
+        body = b"" if 300 <= response.status < 400 else response.body()
+        try:
+            contract().check(response.request.method, url.path, response.status, response.headers, body)
+        except ContractViolation as exc:
+            violations.append(str(exc))
+
+    context.on("response", check)
+    original_close = context.close
+
+    def close(**kwargs: Any) -> None:
+        original_close(**kwargs)
+        assert not violations, violations
+
+    context.close = close  # type: ignore[method-assign]
+    return context
+
+
 class Stack:
     """ghl-mock plus the example client, both live on 127.0.0.1."""
 
@@ -95,7 +126,7 @@ def stack() -> Iterator[Stack]:
 
 @pytest.fixture
 def page(browser: Browser, stack: Stack) -> Iterator[Page]:
-    context = browser.new_context()
+    context = checked_context(browser)
     page = context.new_page()
     page.goto(stack.example_url)
     page.wait_for_function("window.ghlExample && window.ghlExample.ready")
@@ -129,12 +160,21 @@ def run_flow(page: Page, button: str, decision: str | None) -> dict[str, Any]:
     if decision is not None:
         popup.wait_for_selector("#authorize")
         popup.click("#authorize" if decision == "approve" else "#cancel")
-    popup.wait_for_event("close", timeout=10_000)
+    wait_closed(page, popup)
     if decision == "approve":
         page.wait_for_function("window.ghlExample.accounts !== null", timeout=10_000)
     else:
         page.wait_for_function("window.ghlExample.messages.length > 0", timeout=10_000)
     return record(page)
+
+
+def wait_closed(page: Page, popup: Page, timeout: float = 10.0) -> None:
+    """Wait until the popup has closed itself (it may already have: no event to wait for then)."""
+    deadline = time.monotonic() + timeout
+    while not popup.is_closed():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the popup did not close within {timeout}s: {popup.url}")
+        page.wait_for_timeout(50)  # lets Playwright process the close event
 
 
 def assert_approved(result: dict[str, Any], stack: Stack, **payload: Any) -> None:
@@ -180,7 +220,7 @@ def test_reconnect(page: Page, stack: Stack, button: str) -> None:
 
 
 def test_headless_outcome_needs_no_click(browser: Browser, stack: Stack) -> None:
-    context = browser.new_context()
+    context = checked_context(browser)
     page = context.new_page()
     page.goto(f"{stack.example_url}/?consent=approve")
     page.wait_for_function("window.ghlExample && window.ghlExample.ready")
@@ -189,7 +229,7 @@ def test_headless_outcome_needs_no_click(browser: Browser, stack: Stack) -> None
 
 
 def test_blocked_popup_is_reported_by_the_client(browser: Browser, stack: Stack) -> None:
-    context = browser.new_context()
+    context = checked_context(browser)
     context.add_init_script("window.open = function () { return null; };")
     page = context.new_page()
     page.goto(stack.example_url)
@@ -218,7 +258,7 @@ def consent_url_for(stack: Stack, **query: str) -> str:
 
 def test_without_an_opener_the_finish_page_shows_the_payload(browser: Browser, stack: Stack) -> None:
     """Opened in a tab (or with noopener, or after a popup blocker): nothing to post to, so say so."""
-    context = browser.new_context()
+    context = checked_context(browser)
     page = context.new_page()
     page.goto(consent_url_for(stack))  # a top-level navigation without API headers: accepted
     page.click("#authorize")
@@ -240,7 +280,7 @@ def test_noopener_popup_posts_nothing(page: Page, stack: Stack) -> None:
 
 
 def test_tampered_state_gets_a_readable_400_page(browser: Browser, stack: Stack) -> None:
-    context = browser.new_context()
+    context = checked_context(browser)
     page = context.new_page()
     page.goto(consent_url_for(stack))
     url = page.url
@@ -255,7 +295,7 @@ def test_tampered_state_gets_a_readable_400_page(browser: Browser, stack: Stack)
 def test_strict_post_message_origin_reaches_only_that_origin(browser: Browser) -> None:
     stack = Stack(Settings(post_message_origin="http://127.0.0.1:1"))  # not the example's origin
     try:
-        context = browser.new_context()
+        context = checked_context(browser)
         page = context.new_page()
         page.goto(stack.example_url)
         page.wait_for_function("window.ghlExample && window.ghlExample.ready")
@@ -281,7 +321,7 @@ XSS = [
 
 @pytest.mark.parametrize("param", ["locationId", "userId", "page", "reconnect"])
 def test_reflected_parameters_never_execute(browser: Browser, stack: Stack, param: str) -> None:
-    context = browser.new_context()
+    context = checked_context(browser)
     page = context.new_page()
     dialogs: list[str] = []
 
@@ -298,6 +338,8 @@ def test_reflected_parameters_never_execute(browser: Browser, stack: Stack, para
         assert page.evaluate("window.__xss") is None
         if param in ("locationId", "userId"):
             assert payload in page.inner_text(f"#{param.replace('Id', '-id').lower()}")
+        if param in ("page", "reconnect"):  # reconnect's case also sends the payload as `page`
+            assert page.inner_text("#page") == payload
         page.click("#authorize")
         page.wait_for_selector("body[data-ghl-mock-posted='false']")
         assert page.evaluate("window.__xss") is None
@@ -310,7 +352,7 @@ def test_reflected_parameters_never_execute(browser: Browser, stack: Stack, para
 
 def test_consent_page_screenshot(browser: Browser, stack: Stack, tmp_path: Path) -> None:
     """Renders the consent page to PNG; GHL_MOCK_UPDATE_DOCS=1 refreshes docs/consent-page.png."""
-    context = browser.new_context(viewport={"width": 600, "height": 700})
+    context = checked_context(browser, viewport={"width": 600, "height": 700})
     page = context.new_page()
     page.goto(consent_url_for(stack))
     target = ROOT / "docs" / "consent-page.png" if os.environ.get("GHL_MOCK_UPDATE_DOCS") else tmp_path / "c.png"

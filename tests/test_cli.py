@@ -75,7 +75,10 @@ def test_token_needs_exactly_one_owner(args: list[str]) -> None:
 def test_bad_settings_exit_2_naming_the_field(env: dict[str, str], field: str) -> None:
     result = CliRunner().invoke(main, ["serve"], env=env)
     assert result.exit_code == 2
-    assert f"{field} (--{field.replace('_', '-')} / GHL_MOCK_{field.upper()})" in result.output
+    where = (
+        f"GHL_MOCK_{field.upper()}" if field == "secret" else f"--{field.replace('_', '-')} / GHL_MOCK_{field.upper()}"
+    )
+    assert f"{field} ({where})" in result.output
 
 
 def test_bad_option_value_is_a_usage_error() -> None:
@@ -231,6 +234,13 @@ def test_serve_options_reach_the_settings(monkeypatch: pytest.MonkeyPatch) -> No
         "allow_remote_control": True,
     }
     assert settings.model_dump(include=set(expected)) == expected
+
+
+def test_no_cors_flag(monkeypatch: pytest.MonkeyPatch) -> None:
+    captured: list[Settings] = []
+    monkeypatch.setattr("mock_server.server.serve", lambda settings: captured.append(settings) or 0)  # type: ignore[func-returns-value]
+    assert CliRunner().invoke(main, ["serve", "--no-cors"]).exit_code == 0
+    assert captured[0].cors_origins == []
 
 
 def test_environment_feeds_settings_and_options_win(monkeypatch: pytest.MonkeyPatch) -> None:

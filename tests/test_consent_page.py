@@ -39,12 +39,28 @@ def test_unknown_location_gets_the_default_profiles(client: TestClient) -> None:
     assert "@demo_business" in page.text
 
 
+EVIL = "<script>alert(1)</script>\"'&"
+ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;&#34;&#39;&amp;"
+
+
 def test_reflected_values_are_escaped(client: TestClient) -> None:
-    evil = "<script>alert(1)</script>\"'&"
-    page = client.get(CONSENT, params={"state": start_state(client, evil, evil)})
+    response = client.get(
+        START,
+        params={"locationId": EVIL, "userId": EVIL, "page": EVIL, "reconnect": EVIL},
+        headers=headers(mint(EVIL)),
+    )
+    consent_url = response.headers["location"]
+    page = client.get(consent_url)
     assert page.status_code == 200
     assert "<script>alert(1)" not in page.text
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;&#34;&#39;&amp;" in page.text
+    assert page.text.count(ESCAPED) == 3  # location, user, page
+    state = consent_url.split("state=")[1]
+    assert f'name="state" value="{state}"' in page.text  # base64url: nothing to escape, kept whole
+    finish = client.get(consent_url.replace("/consent?", "/finish?") + "&decision=approve")
+    assert "<script>alert(1)" not in finish.text
+    data = finish.text.split('id="ghl-mock-message">')[1].split("</script>")[0]
+    assert "<" not in data and "\\u003cscript\\u003e" in data  # tojson escapes < > & '
+    assert "&lt;script&gt;" in finish.text.split('<pre id="payload">')[1]
 
 
 @pytest.mark.parametrize(

@@ -66,12 +66,26 @@ TOKENS = st.sampled_from(
         Token("Bearer pit-does-not-exist", "Invalid Private Integration token"),
     ]
 )
+GARBAGE_TOKENS = st.builds(
+    lambda text: Token(
+        f"Bearer {text}", "Invalid Private Integration token" if text.startswith("pit-") else "Invalid JWT"
+    ),
+    st.one_of(visible, visible.map(lambda t: "pit-" + t), st.text(st.sampled_from("ab. -_"), min_size=1)).filter(
+        lambda t: t.strip() != ""
+    ),
+)
 VERSIONS = st.one_of(
     st.none(),
     st.just(""),
     st.sampled_from(ACCEPTED),
-    st.sampled_from(["2020-01-01", "2099-12-31", "v9"]),
+    st.sampled_from(ACCEPTED).map(lambda v: f"  {v} "),
+    st.sampled_from(["2020-01-01", "2099-12-31", "v9", "v0"]),
     visible,
+    st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=40),
+)
+#: Parameter names the DTO does not declare (class-validator reports them first, in order).
+EXTRA_NAMES = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,12}", fullmatch=True).filter(
+    lambda n: n not in ("locationId", "userId", "page", "reconnect")
 )
 #: A query parameter's occurrences: absent, empty, one value, repeated, or bracketed.
 OCCURRENCES = st.one_of(
@@ -116,12 +130,12 @@ def expected(
 @settings(max_examples=400, deadline=None)
 @given(
     version=VERSIONS,
-    token=TOKENS,
+    token=st.one_of(TOKENS, GARBAGE_TOKENS),
     location=OCCURRENCES,
     user=OCCURRENCES,
     page=OCCURRENCES,
     reconnect=OCCURRENCES,
-    extras=st.lists(st.sampled_from(["foo", "limit", "__code", "Locationid"]), unique=True, max_size=2),
+    extras=st.lists(st.one_of(st.sampled_from(["foo", "__code", "Locationid"]), EXTRA_NAMES), unique=True, max_size=3),
 )
 def test_start_answers_exactly_what_the_table_says(
     version: str | None,

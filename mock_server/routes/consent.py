@@ -7,10 +7,12 @@ which creates the grant (on approve) and posts the payload to ``window.opener``.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any, Final, Literal
 from urllib.parse import urlencode
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -24,6 +26,8 @@ from mock_server.routes.oauth import CONSENT_OUTCOMES, platform_of
 from mock_server.scenarios.middleware import CONSENT_EFFECT_KEY
 
 templates: Final = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
+#: Readable JSON for people; a plain string, so autoescape escapes it like any other text.
+templates.env.filters["pretty_json"] = lambda value: json.dumps(value, indent=2, ensure_ascii=False)
 
 #: Pages run only our own static script; the payload travels in a JSON data block, never as code.
 #: No Cross-Origin-Opener-Policy: the finish page must keep its ``window.opener``.
@@ -103,6 +107,8 @@ def finish_redirect(request: Request, decision: str, effect: str | None) -> Resp
 
 
 async def finish_page(request: Request) -> Response:
+    if request.method != "GET":
+        raise HTTPException(405)  # HEAD must not complete a grant; answered as NestJS's 404
     platform = platform_of(request)
     ctx = context_of(request)
     try:

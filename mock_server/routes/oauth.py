@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 from mock_server.checks import authorize
 from mock_server.context import MockContext, context_of
-from mock_server.errors import ApiError, MockUsageError, not_found, raw_path_of
+from mock_server.errors import ApiError, MockUsageError, header_safe, not_found, raw_path_of
 from mock_server.oauth_state import new_consent_request, sign_state
 from mock_server.platforms import PLATFORMS, Platform
 from mock_server.rules import ACCOUNT_NOT_FOUND
@@ -93,7 +93,7 @@ async def get_accounts(request: Request) -> Response:
         {
             "success": True,
             "statusCode": 200,
-            "message": "Fetched Tiktok Business Account",
+            "message": platform.accounts_message,
             "results": {
                 "profile": [
                     {
@@ -116,7 +116,7 @@ async def documented_but_missing(request: Request) -> Response:
     """The docs' prose path without ``{locationId}``: the live API has no such route (research §4.3)."""
     platform = platform_of(request)
     response = not_found(request.method, raw_path_of(request))
-    response.headers[HINT_HEADER] = (
+    response.headers[HINT_HEADER] = header_safe(
         f"the docs' path is wrong; use /social-media-posting/oauth/{{locationId}}/{platform.slug}"
         f"/accounts/{request.path_params['accountId'][:64]}"
     )
