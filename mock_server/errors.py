@@ -7,6 +7,7 @@ for the journal, which check failed and why (HighLevel itself does not send it).
 
 from __future__ import annotations
 
+import traceback
 from typing import Any
 
 from starlette.requests import Request
@@ -109,4 +110,8 @@ async def handle_http_exception(request: Request, exc: Exception) -> Response:
 
 
 async def handle_unexpected(request: Request, exc: Exception) -> Response:
+    """Record the exception where tests can see it (before the 500 goes out), then answer 500."""
+    ctx = getattr(request.app.state, "ctx", None)
+    if ctx is not None:
+        ctx.state.record_error(f"{request.method} {request.url.path}: " + "".join(traceback.format_exception(exc)))
     return internal_error()

@@ -19,18 +19,18 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEFAULT_SECRET = "ghl-mock-development-secret-not-for-production-use"
 
 
-def _shipped(packed: str, *repo_path: str) -> Path:
+def shipped(packed: str, *repo_path: str) -> Path:
     """Data shipped with ghl-mock: the repo's copy or, in a wheel, the one packed beside us."""
     here = Path(__file__).resolve().parent
     return here / packed if (here / packed).is_dir() else here.parent.joinpath(*repo_path)
 
 
 def default_fixtures_dir() -> Path:
-    return _shipped("_demo_fixtures", "fixtures", "demo")
+    return shipped("_demo_fixtures", "fixtures", "demo")
 
 
 def default_scenarios_dir() -> Path:
-    return _shipped("_scenarios", "scenarios")
+    return shipped("_scenarios", "scenarios")
 
 
 class Settings(BaseSettings):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import secrets
 import threading
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from dataclasses import dataclass
 
 from mock_server.fixtures import TiktokProfile
@@ -44,6 +44,8 @@ class MockState:
         self._used_states: OrderedDict[str, None] = OrderedDict()
         self.engine = engine or ScenarioEngine({})
         self.journal = journal or Journal(1000)
+        #: Tracebacks of exceptions raised while serving requests (the newest 100), until reset.
+        self._errors: deque[str] = deque(maxlen=100)
 
     def reset(self, session: str | None = None) -> None:
         """Forget everything requests have changed; with ``session``, only that session's positions."""
@@ -53,6 +55,7 @@ class MockState:
         with self._lock:
             self._grants.clear()
             self._used_states.clear()
+            self._errors.clear()
         self.engine.reset()
         self.journal.clear()
 
@@ -67,6 +70,17 @@ class MockState:
                 while len(self._grants) > MAX_GRANTS:
                     self._grants.popitem(last=False)
         return grant
+
+    def record_error(self, text: str) -> None:
+        with self._lock:
+            self._errors.append(text)
+
+    def take_errors(self) -> list[str]:
+        """The recorded exceptions, oldest first; they are forgotten once taken."""
+        with self._lock:
+            errors = list(self._errors)
+            self._errors.clear()
+            return errors
 
     def grant(self, account_id: str) -> Grant | None:
         with self._lock:

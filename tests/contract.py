@@ -18,7 +18,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from mock_server.deviations import SCHEMA_PATCHES, deviation_for
+from mock_server.deviations import SCHEMA_PATCHES, deviation_for, replace_at
 
 SPEC_ROOT = Path(__file__).resolve().parent.parent / "fixtures" / "openapi"
 SPEC_FILE = SPEC_ROOT / "apps" / "social-media-posting.json"
@@ -33,21 +33,11 @@ def _retrieve(uri: str) -> Resource[Any]:
     return Resource.from_contents(json.loads(path.read_text(encoding="utf-8")), DRAFT202012)
 
 
-def _replace(document: dict[str, Any], pointer: str, value: Any) -> None:
-    *parents, last = [part.replace("~1", "/").replace("~0", "~") for part in pointer.lstrip("/").split("/")]
-    node: Any = document
-    for part in parents:
-        node = node[part]
-    if last not in node:
-        raise KeyError(f"deviation patch {pointer} points at nothing in the spec")
-    node[last] = value
-
-
 class Contract:
     def __init__(self) -> None:
         self.spec: dict[str, Any] = json.loads(SPEC_FILE.read_text(encoding="utf-8"))
         for pointer, schema in SCHEMA_PATCHES:  # the documented deviations, and nothing else
-            _replace(self.spec, pointer, schema)
+            replace_at(self.spec, pointer, schema)
         self.registry: Registry[Any] = Registry(retrieve=_retrieve).with_resource(  # type: ignore[call-arg]
             SPEC_FILE.as_uri(), Resource.from_contents(self.spec, DRAFT202012)
         )

@@ -15,6 +15,7 @@ from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
 from mock_server.context import MockContext, context_of
+from mock_server.control_openapi import CONTROL_OPENAPI
 from mock_server.errors import mock_usage_error
 from mock_server.journal import JournalFilter
 
@@ -146,7 +147,19 @@ async def dashboard(request: Request) -> Response:
     )
 
 
+@control
+async def take_errors(request: Request) -> Response:
+    """Exceptions raised while serving requests since the last call (tracebacks; the plugin reads them)."""
+    return JSONResponse({"errors": context_of(request).state.take_errors()})
+
+
+@control
+async def control_openapi(request: Request) -> Response:
+    return JSONResponse(CONTROL_OPENAPI)
+
+
 routes: Final = [
+    Route("/__mock/openapi.json", control_openapi, methods=["GET"]),
     Route("/__mock/", dashboard, methods=["GET"]),
     Route("/__mock/scenarios", list_scenarios, methods=["GET"]),
     Route("/__mock/scenarios/{name}/activate", activate, methods=["POST"]),
@@ -154,4 +167,5 @@ routes: Final = [
     Route("/__mock/reset", reset, methods=["POST"]),
     Route("/__mock/journal", journal, methods=["GET"]),
     Route("/__mock/verify", verify, methods=["GET"]),
+    Route("/__mock/errors", take_errors, methods=["POST"]),
 ]

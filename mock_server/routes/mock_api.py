@@ -10,6 +10,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from mock_server.openapi import mocked_operations_spec
+
 STATIC_DIR: Final = Path(__file__).resolve().parent.parent / "static"
 
 
@@ -17,7 +19,13 @@ async def health(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
+async def openapi(request: Request) -> Response:
+    """The official spec's mocked operations, with ghl-mock's documented deviations."""
+    return JSONResponse(mocked_operations_spec())
+
+
 routes: Final[list[BaseRoute]] = [
+    Route("/openapi.json", openapi, methods=["GET"]),
     Route("/__mock/health", health, methods=["GET"]),
     Mount("/__mock/static", StaticFiles(directory=STATIC_DIR), name="static"),
 ]

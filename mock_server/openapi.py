@@ -1,0 +1,76 @@
+"""``GET /openapi.json``: the official spec's mocked operations, with the documented deviations.
+
+Built from the trimmed copy of HighLevel's file (``fixtures/openapi``; packed into wheels): the
+common error DTOs are bundled into ``components.schemas`` so the document stands alone, each row
+of ``deviations.py`` is applied (schema patches replace the wrong fragment; undocumented statuses
+are added with their description and evidence), and ``servers`` points at this mock.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from mock_server.deviations import DEVIATIONS, SCHEMA_PATCHES, is_status_row, replace_at
+from mock_server.settings import shipped
+
+SPEC_FILE = Path("apps/social-media-posting.json")
+COMMON_FILES = (Path("common/common-schemas.json"), Path("apps/v3/common/common-schemas.json"))
+
+
+def spec_dir() -> Path:
+    return shipped("_openapi", "fixtures", "openapi")
+
+
+@cache
+def mocked_operations_spec() -> dict[str, Any]:
+    root = spec_dir()
+    spec: dict[str, Any] = json.loads((root / SPEC_FILE).read_text(encoding="utf-8"))
+    schemas = spec["components"]["schemas"]
+    for common in COMMON_FILES:
+        for name, schema in json.loads((root / common).read_text(encoding="utf-8"))["components"]["schemas"].items():
+            schemas.setdefault(name, schema)
+    _local_refs(spec)
+    for pointer, replacement in SCHEMA_PATCHES:
+        replace_at(spec, pointer, copy.deepcopy(replacement))
+    for row in DEVIATIONS:
+        if not is_status_row(row):
+            continue
+        for item in spec["paths"].values():
+            for op in item.values():
+                if row.operation_id not in ("*", op["operationId"]) or str(row.status) in op["responses"]:
+                    continue
+                response: dict[str, Any] = {
+                    "description": f"ghl-mock deviation: {row.mock_does}. The spec: {row.spec_says}. "
+                    f"Evidence: {row.evidence}"
+                }
+                if row.status == 302:
+                    response["headers"] = {"Location": {"schema": {"type": "string"}, "description": "consent page"}}
+                if row.body_schema is not None:
+                    name = row.body_schema[1].rsplit("/", 1)[1]
+                    response["content"] = {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}
+                op["responses"][str(row.status)] = response
+    spec["info"] = {
+        **spec["info"],
+        "title": "HighLevel Social Planner OAuth (as mocked by ghl-mock)",
+        "description": "The operations ghl-mock serves, taken verbatim from HighLevel's official "
+        "apps/social-media-posting.json, with ghl-mock's documented deviations applied.",
+    }
+    spec["servers"] = [{"url": "/", "description": "this ghl-mock server"}]
+    return spec
+
+
+def _local_refs(node: Any) -> None:
+    """``../common/common-schemas.json#/components/schemas/X`` → ``#/components/schemas/X``."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and "#/components/schemas/" in ref:
+            node["$ref"] = "#/components/schemas/" + ref.rsplit("/", 1)[1]
+        for value in node.values():
+            _local_refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            _local_refs(value)

@@ -1,0 +1,98 @@
+"""ghl-mock's pytest plugin (entry point ``pytest11: ghl_mock``).
+
+Fixtures:
+- ``ghl_mock``: the mock in-process (no socket), reset before each test.
+- ``ghl_mock_server``: a live server on 127.0.0.1 (port 0), one per session (per xdist worker),
+  reset before each test; an exception inside it fails the test that caused it.
+- ``ghl_mock_settings``: the Settings both use (override it in a conftest.py).
+With ``GHL_MOCK_URL`` set, both fixtures drive that server through its control API instead.
+
+Marker: ``@pytest.mark.ghl_scenario("name", ...)`` activates scenarios for one test.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from starlette.applications import Starlette
+
+from mock_server.app import create_app
+from mock_server.live import LiveServer
+from mock_server.settings import Settings
+from mock_server.testing import GhlMock, GhlMockError
+
+URL_ENV = "GHL_MOCK_URL"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "ghl_scenario(*names): activate these ghl-mock scenarios (in order) for this test"
+    )
+
+
+@pytest.fixture(scope="session")
+def ghl_mock_settings() -> Settings:
+    """The mock's settings; override this fixture to use your own fixtures or scenarios directory."""
+    return Settings()
+
+
+def _remote(settings: Settings) -> GhlMock | None:
+    url = os.environ.get(URL_ENV)
+    return GhlMock.remote(url, settings.secret.get_secret_value()) if url else None
+
+
+def _prepare(mock: GhlMock, request: pytest.FixtureRequest) -> None:
+    mock.reset()
+    marker = request.node.get_closest_marker("ghl_scenario")
+    if marker is not None:
+        try:
+            mock.use_scenario(*marker.args)
+        except GhlMockError as exc:
+            pytest.fail(f"@pytest.mark.ghl_scenario: {exc}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def _ghl_mock_in_process(ghl_mock_settings: Settings) -> Iterator[GhlMock]:
+    mock = _remote(ghl_mock_settings) or GhlMock.in_process(ghl_mock_settings)
+    with mock.client:
+        yield mock
+
+
+@pytest.fixture
+def ghl_mock(_ghl_mock_in_process: GhlMock, request: pytest.FixtureRequest) -> Iterator[GhlMock]:
+    """The mock in-process (or remote with GHL_MOCK_URL), reset before the test.
+
+    In-process, an exception inside the mock raises straight into the test; remotely, it is
+    fetched from the server and raised when the test ends.
+    """
+    _prepare(_ghl_mock_in_process, request)
+    yield _ghl_mock_in_process
+    _ghl_mock_in_process.raise_server_errors()
+
+
+@pytest.fixture(scope="session")
+def _ghl_mock_live(ghl_mock_settings: Settings) -> Iterator[GhlMock]:
+    remote = _remote(ghl_mock_settings)
+    if remote is not None:
+        yield remote
+        remote.close()
+        return
+    app: Starlette = create_app(ghl_mock_settings)
+    server = LiveServer(app)
+    server.start()
+    mock = GhlMock.live(server, app, ghl_mock_settings)
+    try:
+        yield mock
+    finally:
+        mock.close()
+        server.stop()
+
+
+@pytest.fixture
+def ghl_mock_server(_ghl_mock_live: GhlMock, request: pytest.FixtureRequest) -> Iterator[GhlMock]:
+    """A live server on 127.0.0.1 (or GHL_MOCK_URL), reset before the test; ``.url`` is its base URL."""
+    _prepare(_ghl_mock_live, request)  # the reset also drops errors that belong to no test
+    yield _ghl_mock_live
+    _ghl_mock_live.raise_server_errors()
