@@ -8,8 +8,30 @@ from collections.abc import Sequence
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 
-ALLOWED_HEADERS = ("Authorization", "Version", "Content-Type", "X-Mock-Consent", "X-Mock-Scenario", "X-Mock-Session")
-EXPOSED_HEADERS = ("Location", "X-Ghl-Mock-Reason", "X-Ghl-Mock-Rule", "X-Ghl-Mock-Hint", "X-Ghl-Mock-Note")
+ALLOWED_HEADERS = (
+    "Authorization",
+    "Version",
+    "Content-Type",
+    "Prefer",
+    "X-Mock-Consent",
+    "X-Mock-Scenario",
+    "X-Mock-Session",
+)
+EXPOSED_HEADERS = (
+    "Location",
+    "Retry-After",
+    "X-RateLimit-Limit-Daily",
+    "X-RateLimit-Daily-Remaining",
+    "X-RateLimit-Interval-Milliseconds",
+    "X-RateLimit-Max",
+    "X-RateLimit-Remaining",
+    "X-Ghl-Mock-Reason",
+    "X-Ghl-Mock-Rule",
+    "X-Ghl-Mock-Hint",
+    "X-Ghl-Mock-Note",
+    "X-Ghl-Mock-Step",
+    "X-Ghl-Mock-Off-Contract",
+)
 
 
 def origin_regex(origins: Sequence[str]) -> str | None:

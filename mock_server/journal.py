@@ -36,7 +36,7 @@ class JournalFilter:
     method: str | None = None
     status: int | None = None
     session: str | None = None
-    step: str | None = None  # prefix: a scenario name, or "scenario/2"
+    step: str | None = None  # a scenario name (any of its steps), or "scenario/2"
 
     def accepts(self, entry: JournalEntry) -> bool:
         return (
@@ -44,7 +44,7 @@ class JournalFilter:
             and (self.method is None or self.method.upper() == entry.method)
             and (self.status is None or self.status == entry.status)
             and (self.session is None or self.session == entry.session)
-            and (self.step is None or (entry.step or "").startswith(self.step))
+            and (self.step is None or _step_matches(self.step, entry.step))
         )
 
     def differences(self, entry: JournalEntry) -> list[str]:
@@ -58,9 +58,16 @@ class JournalFilter:
             out.append(f"status {entry.status} is not {self.status}")
         if self.session is not None and self.session != entry.session:
             out.append(f"session {entry.session!r} is not {self.session!r}")
-        if self.step is not None and not (entry.step or "").startswith(self.step):
+        if self.step is not None and not _step_matches(self.step, entry.step):
             out.append(f"step {entry.step!r} is not {self.step!r}")
         return out
+
+
+def _step_matches(wanted: str, step: str | None) -> bool:
+    """``scenario/2`` matches that step exactly; ``scenario`` matches any of its steps."""
+    if step is None:
+        return False
+    return step == wanted or ("/" not in wanted and step.split("/", 1)[0] == wanted)
 
 
 class Journal:

@@ -46,7 +46,12 @@ class LiveServer:
         sock = bind(self.host, self.port)
         self.url = url_of(sock)
         config = uvicorn.Config(
-            self.app, log_level="warning", access_log=False, lifespan="on", http=TrackingHTTPProtocol
+            self.app,
+            log_level="warning",
+            access_log=False,
+            lifespan="on",
+            http=TrackingHTTPProtocol,
+            proxy_headers=False,
         )
         server = uvicorn.Server(config)
         self._server = server

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 
+import httpx
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -26,10 +27,13 @@ def recorded(path: str) -> bool:
 
 
 def masked_authorization(value: str | None) -> str | None:
+    """``Bearer pit-00…0001``: the scheme word stays readable only when it is a scheme."""
     if value is None:
         return None
     scheme, _, token = value.partition(" ")
-    return f"{scheme} {mask(token.strip())}" if token else mask(value)
+    if scheme.lower() in ("bearer", "basic") and token:
+        return f"{scheme} {mask(token.strip())}"
+    return mask(value)
 
 
 def masked_query(query: str) -> str:
@@ -66,6 +70,9 @@ class JournalMiddleware:
             await self.app(scope, receive, watch)
         except BaseException as exc:
             failure = f"{type(exc).__name__}: {exc}"
+            # In-process network faults leave no status; any other exception becomes the 500.
+            if "status" not in answer and not isinstance(exc, httpx.TransportError):
+                answer["status"] = 500
             raise
         finally:
             request = Headers(scope=scope)

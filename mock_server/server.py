@@ -146,6 +146,7 @@ def serve(settings: Settings) -> int:
         access_log=settings.access_log,
         lifespan="on",
         http=TrackingHTTPProtocol,
+        proxy_headers=False,  # the client address is the socket's: faults and the loopback guard rely on it
         timeout_graceful_shutdown=5,
         server_header=False,
     )

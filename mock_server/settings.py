@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: Development default for the signing secret. It is public on purpose: ghl-mock's tokens
@@ -59,6 +59,12 @@ class Settings(BaseSettings):
         description="targetOrigin of the finish page's postMessage. HighLevel must use '*' (it cannot know "
         "the opener's origin); set your app's origin to prove your client works with a strict one.",
     )
+
+    @model_validator(mode="after")
+    def _watchable(self) -> Settings:
+        if self.watch and not self.scenarios_dir.is_dir():
+            raise ValueError(f"--watch needs an existing scenarios directory; {self.scenarios_dir} is not one")
+        return self
 
     @field_validator("secret")
     @classmethod

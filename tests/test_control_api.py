@@ -127,3 +127,65 @@ def test_dashboard_shows_scenarios_positions_and_requests(tmp_path: Path) -> Non
 def test_dashboard_when_empty(client: TestClient) -> None:
     page = client.get("/__mock/")
     assert "no requests yet" in page.text
+
+
+def test_step_filters_are_exact(tmp_path: Path) -> None:
+    steps = "".join("  - {gateway: 502}\n" for _ in range(11))
+    files = {"s": f"description: many\nsteps:\n{steps}", "s2": "description: other\nsteps:\n  - {gateway: 503}\n"}
+    with scenario_client(tmp_path, files, scenarios=["s"]) as client:
+        for _ in range(11):
+            client.get(START, params=QUERY, headers=headers())
+        client.get(START, params=QUERY, headers={**headers(), "X-Mock-Scenario": "s2"})
+        assert client.get("/__mock/verify", params={"step": "s/1"}).json()["count"] == 1
+        assert client.get("/__mock/verify", params={"step": "s"}).json()["count"] == 11
+        assert client.get("/__mock/verify", params={"step": "s2"}).json()["count"] == 1
+
+
+def test_reset_with_an_empty_session_is_refused(client: TestClient) -> None:
+    response = client.post("/__mock/reset", params={"session": ""})
+    assert response.status_code == 400 and "must not be empty" in response.json()["message"]
+
+
+def test_ipv4_mapped_loopback_is_loopback() -> None:
+    with TestClient(create_app(Settings()), client=("::ffff:127.0.0.1", 40000)) as mapped:
+        assert mapped.get("/__mock/journal").status_code == 200
+    with TestClient(create_app(Settings()), client=("::ffff:192.0.2.1", 40000)) as outsider:
+        assert outsider.get("/__mock/journal").status_code == 403
+
+
+def test_cross_site_pages_cannot_drive_the_control_api(client: TestClient) -> None:
+    for hdrs in ({"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "cross-site"}):
+        response = client.post("/__mock/reset", headers=hdrs)
+        assert response.status_code == 403
+        assert "cross-site" in response.json()["message"]
+    assert client.post("/__mock/reset", headers={"Origin": "http://testserver"}).status_code == 200
+    assert client.get("/__mock/journal", headers={"Sec-Fetch-Site": "cross-site"}).status_code == 200
+
+
+def test_authorization_is_masked_whatever_its_shape(client: TestClient) -> None:
+    secret_jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlLXBhcnQtbG9uZw"
+    for value in (f"{secret_jwt} x", secret_jwt, f"Basic {secret_jwt}"):
+        client.get(START, params=QUERY, headers={"Version": "2021-07-28", "Authorization": value})
+    journal = str(client.get("/__mock/journal").json())
+    assert secret_jwt not in journal
+
+
+def test_a_500_is_journaled_as_500(tmp_path: Path) -> None:
+    from starlette.routing import Route
+
+    app = create_app(Settings())
+
+    async def boom(request: object) -> None:
+        raise RuntimeError("boom")
+
+    app.router.routes.insert(0, Route("/social-media-posting/oauth/tiktok-business/start", boom))
+    with TestClient(app, raise_server_exceptions=False, client=("127.0.0.1", 1)) as client:
+        assert client.get(START).status_code == 500
+        entry = client.get("/__mock/journal").json()["entries"][0]
+    assert entry["status"] == 500 and "RuntimeError" in entry["reason"]
+
+
+def test_long_session_keys_are_refused(client: TestClient) -> None:
+    response = client.get(START, params=QUERY, headers={**headers(), "X-Mock-Session": "k" * 201})
+    assert response.status_code == 400
+    assert response.json()["message"] == "X-Mock-Session must be at most 200 characters"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from pathlib import Path
 
@@ -168,10 +169,21 @@ def test_replace_keeps_positions_of_unchanged_scenarios_only() -> None:
     assert labels(e, START, 1) == ["same/2"]
     assert labels(e, ACCOUNTS, 1) == ["changed/1"]
     e.replace({"same": same})
-    assert e.active == ["same"]
+    assert e.active == ["same", "changed"]  # still active: it applies again when its file is back
+    assert labels(e, ACCOUNTS, 1) == [None]
 
 
 def test_concurrent_consumers_get_every_step_exactly_once_in_order_per_session() -> None:
+    # Switch threads as often as the interpreter allows, so a missing lock would show.
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        _consume_concurrently()
+    finally:
+        sys.setswitchinterval(previous)
+
+
+def _consume_concurrently() -> None:
     steps: list[dict[str, object]] = [{"gateway": 502, "repeat": 1} for _ in range(200)]
     e = engine(scenario("seq", steps))
     sessions = ["s1", "s2", "s3", "s4"]

@@ -123,3 +123,34 @@ def test_cli_list_validate_and_schema(tmp_path: Path) -> None:
     broken_dir = runner.invoke(main, ["scenarios", "list", "--scenarios-dir", str(tmp_path)])
     assert broken_dir.exit_code == 1
     assert "invalid scenario file" in broken_dir.output
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ('{status: 200, headers: {X-A: "日本"}}', "one line of latin-1 text"),
+        ('{status: 200, headers: {X-A: "a\\r\\nSet-Cookie: x"}}', "one line of latin-1 text"),
+        ('{status: 200, headers: {"Bad Name": v}}', "not a valid HTTP token"),
+        ('{status: 200, headers: {Content-Length: "5"}}', "set by the server"),
+        ("{status: 204, body: hi}", "has no body"),
+        ("{status: 101}", "greater than or equal to 200"),
+    ],
+)
+def test_raw_steps_that_could_not_be_sent_are_refused_at_load(tmp_path: Path, raw: str, reason: str) -> None:
+    path = tmp_path / "raw.yaml"
+    path.write_text(f"description: x\nsteps:\n  - raw: {raw}\n", encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        load_file(path)
+    assert caught.value.field.startswith("steps[0].raw")
+    assert reason in caught.value.reason
+
+
+def test_yaml_scalars_in_match_conditions_are_compared_as_text(tmp_path: Path) -> None:
+    path = tmp_path / "m.yaml"
+    path.write_text("description: x\nsteps:\n  - match: {headers: {Version: 2021-07-28}, query: {limit: 5}}\n")
+    match = load_file(path).scenario.steps[0].match
+    assert (match.headers, match.query) == ({"Version": "2021-07-28"}, {"limit": "5"})
+    empty = tmp_path / "e.yaml"
+    empty.write_text("description: x\nsteps:\n  - match: {method: ''}\n")
+    with pytest.raises(ScenarioError, match="at least 1 character"):
+        load_file(empty)

@@ -160,3 +160,32 @@ def test_serve_refuses_an_unknown_scenario_name() -> None:
     result = run_serve("--scenario", "no-such-scenario")
     assert result.returncode == 4
     assert "unknown scenario(s) no-such-scenario; loaded: account-not-found" in result.stderr
+
+
+def test_forwarded_for_does_not_hide_the_socket(live: str) -> None:
+    """uvicorn's proxy-header rewriting is off: faults still find their connection."""
+    httpx.post(f"{live}/__mock/reset")
+    with pytest.raises(httpx.RemoteProtocolError):
+        httpx.get(
+            f"{live}{START}",
+            params=QUERY,
+            headers={**headers(), "X-Mock-Scenario": "empty", "X-Forwarded-For": "10.1.2.3"},
+        )
+
+
+def test_an_active_scenario_survives_its_file_briefly_disappearing(tmp_path: Path) -> None:
+    directory = scenario_dir(tmp_path, {"w": "description: w\nsteps:\n  - {gateway: 502, repeat: forever}\n"})
+    with LiveServer(create_app(Settings(scenarios_dir=directory, watch=True, scenarios=["w"]))) as server:
+        listing = f"{server.url}/__mock/scenarios"
+        (directory / "w.yaml").rename(tmp_path / "away.yaml")
+        wait_for(lambda: not httpx.get(listing).json()["scenarios"])
+        (tmp_path / "away.yaml").rename(directory / "w.yaml")
+        wait_for(lambda: bool(httpx.get(listing).json()["scenarios"]))
+        assert httpx.get(listing).json()["active"] == ["w"]
+        assert start(server.url).status_code == 502
+
+
+def test_watch_needs_an_existing_directory(tmp_path: Path) -> None:
+    result = run_serve("--watch", "--scenarios-dir", str(tmp_path / "missing"))
+    assert result.returncode == 2
+    assert "--watch needs an existing scenarios directory" in result.stderr

@@ -26,9 +26,20 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 def is_loopback(request: Request) -> bool:
     host = request.client.host if request.client else ""
     try:
-        return ipaddress.ip_address(host).is_loopback
+        address = ipaddress.ip_address(host)
     except ValueError:
         return host == "localhost"
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped.is_loopback  # ::ffff:127.0.0.1 when bound to "::"
+    return address.is_loopback
+
+
+def is_cross_site(request: Request) -> bool:
+    """A browser sending this on behalf of another site's page (a CSRF attempt on the control API)."""
+    if request.headers.get("sec-fetch-site") in ("cross-site", "same-site"):
+        return True
+    origin = request.headers.get("origin")
+    return origin is not None and origin != f"{request.url.scheme}://{request.url.netloc}"
 
 
 def control(endpoint: Endpoint) -> Endpoint:
@@ -40,6 +51,8 @@ def control(endpoint: Endpoint) -> Endpoint:
             return mock_usage_error(
                 "the ghl-mock control API answers loopback clients only; start with --allow-remote-control", 403
             )
+        if request.method != "GET" and is_cross_site(request):
+            return mock_usage_error("the ghl-mock control API refuses cross-site requests from web pages", 403)
         return await endpoint(request)
 
     return guarded
@@ -95,6 +108,8 @@ def _toggle(request: Request, *, on: bool) -> Response:
 @control
 async def reset(request: Request) -> Response:
     session = request.query_params.get("session")
+    if session is not None and not session:
+        return mock_usage_error("session must not be empty (leave it out to reset everything)")
     context_of(request).state.reset(session)
     return JSONResponse({"reset": "session" if session else "everything", "session": session})
 

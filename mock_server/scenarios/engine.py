@@ -116,7 +116,8 @@ class ScenarioEngine:
             self._scenarios = dict(scenarios)
             for key in [k for k in self._cursors if k[1] in changed]:
                 del self._cursors[key]
-            self._active = [name for name in self._active if name in self._scenarios]
+            # An active scenario whose file is briefly gone (an editor's save) stays active: it
+            # applies again as soon as the file is back.
 
     # --- selection --------------------------------------------------------------------------
 

@@ -27,6 +27,8 @@ from mock_server.scenarios.model import Step
 SESSION_HEADER = "X-Mock-Session"
 SCENARIO_HEADER = "X-Mock-Scenario"
 STEP_HEADER = "X-Ghl-Mock-Step"
+#: Session keys are kept per cursor, journal entry and consent state: keep them short.
+MAX_SESSION_KEY = 200
 #: Where the consent page finds a scripted consent outcome.
 CONSENT_EFFECT_KEY = "ghl_mock.consent_effect"
 
@@ -47,6 +49,11 @@ class ScenarioMiddleware:
         if endpoint in ("consent", "finish"):
             session, only = self._from_state(query.get("state"), session, only)
         session = session or DEFAULT_SESSION
+        if len(session) > MAX_SESSION_KEY:
+            await mock_usage_error(f"{SESSION_HEADER} must be at most {MAX_SESSION_KEY} characters")(
+                scope, receive, send
+            )
+            return
         scope[SESSION_KEY] = session
         if endpoint is None or scope["method"] == "OPTIONS":
             await self.app(scope, receive, send)

@@ -3,7 +3,8 @@ schema`` prints and what ``scenarios/scenario.schema.json`` keeps for editors.""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, get_args
+import re
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -42,7 +43,7 @@ class Match(_Model):
     endpoint: Endpoint = Field(
         "any", description="start, accounts, consent, finish, or any (any = start or accounts, the API)"
     )
-    method: str | None = Field(None, description="HTTP method, e.g. GET (case-insensitive)")
+    method: str | None = Field(None, min_length=1, description="HTTP method, e.g. GET (case-insensitive)")
     query: dict[str, str] = Field(
         default_factory=dict, description="Query parameters that must equal these values ('*': just present)"
     )
@@ -54,6 +55,14 @@ class Match(_Model):
     @classmethod
     def _upper(cls, value: str | None) -> str | None:
         return value.upper() if value else value
+
+    @field_validator("query", "headers", mode="before")
+    @classmethod
+    def _scalars_as_text(cls, value: Any) -> Any:
+        """YAML reads ``Version: 2021-07-28`` as a date and ``limit: 5`` as a number: compare them as text."""
+        if isinstance(value, dict):
+            return {k: v if v is None or isinstance(v, (str, dict, list)) else str(v) for k, v in value.items()}
+        return value
 
 
 class Delay(_Model):
@@ -104,12 +113,36 @@ class Hang(_Model):
     seconds: float = Field(60.0, gt=0, le=3600)
 
 
+_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+_HEADER_VALUE = re.compile(r"^[\t\x20-\x7e\x80-\xff]*$")
+#: Headers the server computes itself; a raw step may not fake them.
+_COMPUTED = {"content-length", "transfer-encoding", "connection"}
+
+
 class Raw(_Model):
     """Anything else, exactly as given. Marked off-contract (``X-Ghl-Mock-Off-Contract: raw``)."""
 
-    status: int = Field(ge=100, le=599)
+    status: int = Field(ge=200, le=599, description="Any final status (no 1xx)")
     headers: dict[str, str] = Field(default_factory=dict)
     body: str = ""
+
+    @field_validator("headers")
+    @classmethod
+    def _sendable(cls, headers: dict[str, str]) -> dict[str, str]:
+        for name, value in headers.items():
+            if not _TOKEN.match(name):
+                raise ValueError(f"header name {name!r} is not a valid HTTP token")
+            if name.lower() in _COMPUTED:
+                raise ValueError(f"header {name} is set by the server, not the scenario")
+            if not _HEADER_VALUE.match(value):
+                raise ValueError(f"header {name}: value must be one line of latin-1 text")
+        return headers
+
+    @model_validator(mode="after")
+    def _body_allowed(self) -> Raw:
+        if self.status in (204, 304) and self.body:
+            raise ValueError(f"a {self.status} answer has no body")
+        return self
 
 
 class Step(_Model):
