@@ -109,7 +109,7 @@ def test_cli_list_validate_and_schema(tmp_path: Path) -> None:
     runner = CliRunner()
     listed = runner.invoke(main, ["scenarios", "list"])
     assert listed.exit_code == 0
-    assert "rate-limited" in listed.output and "Three 429s" in listed.output
+    assert "rate-limited" in listed.output and "Three burst 429s" in listed.output
     valid = runner.invoke(main, ["scenarios", "validate"])
     assert valid.exit_code == 0
     assert valid.output.strip().endswith("30 valid, 0 invalid") or " 0 invalid" in valid.output

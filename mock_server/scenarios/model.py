@@ -101,7 +101,9 @@ class RateLimit(_Model):
 
     retry_after: int = Field(10, ge=0, description="Retry-After, seconds")
     limit_daily: int = Field(200_000, ge=0, description="X-RateLimit-Limit-Daily")
-    daily_remaining: int = Field(0, ge=0, description="X-RateLimit-Daily-Remaining")
+    daily_remaining: int = Field(
+        199_000, ge=0, description="X-RateLimit-Daily-Remaining (0: the daily limit, not the burst one, ran out)"
+    )
     interval_ms: int = Field(10_000, ge=1, description="X-RateLimit-Interval-Milliseconds")
     max: int = Field(100, ge=1, description="X-RateLimit-Max")
     remaining: int = Field(0, ge=0, description="X-RateLimit-Remaining")
