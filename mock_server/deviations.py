@@ -30,9 +30,11 @@ class Deviation:
     scripted_only: bool = False
     #: A schemathesis check that tests the spec's letter on this point, switched off for it.
     excluded_check: str | None = None
+    #: A departure no status or schema check sees (the contract checks cite the row by ``key``).
+    key: str | None = None
 
 
-DEVIATIONS: Final = (
+_STATUS_AND_SCHEMA_ROWS = (
     Deviation(
         "start-tiktok-business-oauth",
         302,
@@ -103,20 +105,74 @@ DEVIATIONS: Final = (
     ),
 )
 
+_DESCRIPTIVE_ROWS = (
+    Deviation(
+        "*",
+        0,
+        '`Version` enum is `["2021-07-28"]`',
+        "also accepts `2021-04-15`, `2023-02-21` and `v3` (all observed live); `--strict-version` "
+        "accepts only the documented value",
+        "research §3.3 [OBSERVED]; HighLevel's own TypeScript SDK sends 2023-02-21",
+        key="version-enum",
+    ),
+    Deviation(
+        "get-tiktok-business-profile",
+        200,
+        "the `statusCode` example in the 200 body is 201",
+        "the body's `statusCode` is 200, as the HTTP status (the schema says `number`; only the example differs)",
+        "research §2.5: every other GET DTO's example is 200; decisions #25",
+        key="body-status-code",
+    ),
+    Deviation(
+        "*",
+        0,
+        "HEAD is not described",
+        "HEAD is answered like GET without a body (Express does the same); contract checks skip the body",
+        "Express routes HEAD to GET handlers",
+        key="head",
+    ),
+    Deviation(
+        "*",
+        0,
+        "CORS is not described",
+        "browser preflights (OPTIONS with Access-Control-Request-Method) are answered by the CORS layer, "
+        "not the API; a disallowed origin gets Starlette's plain-text 400",
+        "local front-ends call the mock from the browser (issue: Browsers calling the API)",
+        key="cors-preflight",
+    ),
+    Deviation(
+        "*",
+        0,
+        "no gateway or transport failures are described",
+        "scenario answers marked `X-Ghl-Mock-Off-Contract` (gateway 502/503/504 text, malformed or cut bodies, "
+        "raw answers) are off-contract by design and only ever sent by a scenario step",
+        "research §3.6: gateway texts come from the edge proxy, not the API",
+        key="off-contract",
+    ),
+)
+
+#: Every row: status and schema rows first, then the ones only the contract checks cite.
+DEVIATIONS: Final = (*_STATUS_AND_SCHEMA_ROWS, *_DESCRIPTIVE_ROWS)
+
 SCHEMA_PATCHES: Final = tuple(patch for d in DEVIATIONS for patch in d.schema_patches)
 EXCLUDED_CHECKS: Final = tuple(d.excluded_check for d in DEVIATIONS if d.excluded_check is not None)
 
 
 def is_status_row(row: Deviation) -> bool:
     """A row that adds an undocumented status (rather than patching a schema or a check)."""
-    return not row.schema_patches and row.excluded_check is None
+    return not row.schema_patches and row.excluded_check is None and row.key is None
+
+
+def row(key: str) -> Deviation:
+    """The row a contract check cites for a special case it makes."""
+    return next(d for d in DEVIATIONS if d.key == key)
 
 
 def deviation_for(operation_id: str, status: int) -> Deviation | None:
     """The row that covers this undocumented status of this operation."""
-    for row in DEVIATIONS:
-        if is_status_row(row) and row.status == status and row.operation_id in (operation_id, "*"):
-            return row
+    for candidate in DEVIATIONS:
+        if is_status_row(candidate) and candidate.status == status and candidate.operation_id in (operation_id, "*"):
+            return candidate
     return None
 
 

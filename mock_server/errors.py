@@ -7,6 +7,7 @@ for the journal, which check failed and why (HighLevel itself does not send it).
 
 from __future__ import annotations
 
+import re
 import traceback
 from typing import Any
 
@@ -16,6 +17,7 @@ from starlette.responses import JSONResponse, Response
 from mock_server.rules import Rule
 
 REASON_HEADER = "X-Ghl-Mock-Reason"
+_UNPRINTABLE = re.compile(r"[^ -~]")
 RULE_HEADER = "X-Ghl-Mock-Rule"
 
 
@@ -82,8 +84,7 @@ def raw_path_of(request: Request) -> str:
 
 def header_safe(text: str) -> str:
     """Header values must be printable latin-1 on one line."""
-    cleaned = "".join(ch if " " <= ch <= "~" else "?" for ch in text)
-    return cleaned[:300]
+    return _UNPRINTABLE.sub("?", text)[:300]
 
 
 async def handle_api_error(request: Request, exc: Exception) -> Response:
@@ -112,6 +113,6 @@ async def handle_http_exception(request: Request, exc: Exception) -> Response:
 async def handle_unexpected(request: Request, exc: Exception) -> Response:
     """Record the exception where tests can see it (before the 500 goes out), then answer 500."""
     ctx = getattr(request.app.state, "ctx", None)
-    if ctx is not None:
+    if ctx is not None and not getattr(exc, "network_fault", False):  # scripted faults are not bugs
         ctx.state.record_error(f"{request.method} {request.url.path}: " + "".join(traceback.format_exception(exc)))
     return internal_error()

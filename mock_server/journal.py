@@ -89,8 +89,10 @@ class Journal:
             self._entries.append(entry)
 
     def clear(self) -> None:
+        """Forget every entry; ids start again at 1."""
         with self._lock:
             self._entries.clear()
+            self._ids = itertools.count(1)
 
     def entries(self, where: JournalFilter | None = None, limit: int | None = None) -> list[JournalEntry]:
         """Newest first."""

@@ -7,6 +7,10 @@ marks it as a consent state, so it can never be used as a bearer token.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import json
 import secrets
 import time
 from dataclasses import dataclass
@@ -36,7 +40,17 @@ class ConsentRequest:
     scenario: str | None = None
 
 
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+_HEADER = _b64(json.dumps({"alg": _ALGORITHM, "typ": "JWT"}, separators=(",", ":")).encode())
+
+
 def sign_state(secret: str, request: ConsentRequest, ttl: int, now: float | None = None) -> str:
+    """An HS256 JWT, encoded here rather than by PyJWT: it is on every start request's path and
+    PyJWT's encode was half of that path's time (bench/). PyJWT verifies it (``read_state``), and
+    tests/test_consent_page.py checks the two agree."""
     issued = int(time.time() if now is None else now)
     claims = {
         "aud": STATE_AUDIENCE,
@@ -52,7 +66,9 @@ def sign_state(secret: str, request: ConsentRequest, ttl: int, now: float | None
         "iat": issued,
         "exp": issued + ttl,
     }
-    return jwt.encode(claims, secret, algorithm=_ALGORITHM)
+    signing_input = f"{_HEADER}.{_b64(json.dumps(claims, separators=(',', ':')).encode())}"
+    signature = hmac.new(secret.encode(), signing_input.encode("ascii"), hashlib.sha256).digest()
+    return f"{signing_input}.{_b64(signature)}"
 
 
 def new_consent_request(

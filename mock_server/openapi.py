@@ -57,7 +57,8 @@ def mocked_operations_spec() -> dict[str, Any]:
         **spec["info"],
         "title": "HighLevel Social Planner OAuth (as mocked by ghl-mock)",
         "description": "The operations ghl-mock serves, taken verbatim from HighLevel's official "
-        "apps/social-media-posting.json, with ghl-mock's documented deviations applied.",
+        "apps/social-media-posting.json, with ghl-mock's documented deviations applied:\n\n"
+        + "\n".join(f"- {d.operation_id}: the spec: {d.spec_says}; ghl-mock: {d.mock_does}" for d in DEVIATIONS),
     }
     spec["servers"] = [{"url": "/", "description": "this ghl-mock server"}]
     return spec

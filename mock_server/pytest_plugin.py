@@ -12,6 +12,7 @@ Marker: ``@pytest.mark.ghl_scenario("name", ...)`` activates scenarios for one t
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 
@@ -40,7 +41,21 @@ def ghl_mock_settings() -> Settings:
 
 def _remote(settings: Settings) -> GhlMock | None:
     url = os.environ.get(URL_ENV)
-    return GhlMock.remote(url, settings.secret.get_secret_value()) if url else None
+    if not url:
+        return None
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        raise pytest.UsageError(
+            f"{URL_ENV} with pytest-xdist: the workers would share one mock's scenarios and journal and reset "
+            f"each other. Run the remote suite without -n, or unset {URL_ENV}: each worker then starts its own "
+            "server (ghl_mock_server) or in-process mock (ghl_mock)."
+        )
+    return GhlMock.remote(url, settings.secret.get_secret_value())
+
+
+def _leave_clean(remote: GhlMock) -> None:
+    """Leave a shared server as the suite found it (nothing to do if it is already gone)."""
+    with contextlib.suppress(GhlMockError):
+        remote.reset()
 
 
 def _prepare(mock: GhlMock, request: pytest.FixtureRequest) -> None:
@@ -55,9 +70,12 @@ def _prepare(mock: GhlMock, request: pytest.FixtureRequest) -> None:
 
 @pytest.fixture(scope="session")
 def _ghl_mock_in_process(ghl_mock_settings: Settings) -> Iterator[GhlMock]:
-    mock = _remote(ghl_mock_settings) or GhlMock.in_process(ghl_mock_settings)
+    remote = _remote(ghl_mock_settings)
+    mock = remote or GhlMock.in_process(ghl_mock_settings)
     with mock.client:
         yield mock
+        if remote is not None:
+            _leave_clean(remote)
 
 
 @pytest.fixture
@@ -77,6 +95,7 @@ def _ghl_mock_live(ghl_mock_settings: Settings) -> Iterator[GhlMock]:
     remote = _remote(ghl_mock_settings)
     if remote is not None:
         yield remote
+        _leave_clean(remote)
         remote.close()
         return
     app: Starlette = create_app(ghl_mock_settings)

@@ -10,8 +10,6 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 
-import httpx
-from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mock_server.journal import Journal, JournalEntry
@@ -45,6 +43,20 @@ def masked_query(query: str) -> str:
     return "&".join(parts)
 
 
+_REQUEST_HEADERS = frozenset({b"authorization", b"version"})
+_RESPONSE_HEADERS = frozenset({b"x-ghl-mock-rule", b"x-ghl-mock-reason", b"x-ghl-mock-step"})
+
+
+def _pick(raw: list[tuple[bytes, bytes]], names: frozenset[bytes]) -> dict[bytes, str]:
+    """The first value of each wanted header, in one pass (this runs for every request)."""
+    found: dict[bytes, str] = {}
+    for name, value in raw:
+        key = name.lower()
+        if key in names and key not in found:
+            found[key] = value.decode("latin-1")
+    return found
+
+
 class JournalMiddleware:
     def __init__(self, app: ASGIApp, journal: Journal):
         self.app = app
@@ -62,7 +74,7 @@ class JournalMiddleware:
         async def watch(message: Message) -> None:
             if message["type"] == "http.response.start":
                 answer["status"] = message["status"]
-                answer["headers"] = Headers(raw=list(message.get("headers", [])))
+                answer["headers"] = message.get("headers", [])
             await send(message)
 
         failure: str | None = None
@@ -71,13 +83,13 @@ class JournalMiddleware:
         except BaseException as exc:
             failure = f"{type(exc).__name__}: {exc}"
             # In-process network faults leave no status; any other exception becomes the 500.
-            if "status" not in answer and not isinstance(exc, httpx.TransportError):
+            if "status" not in answer and not getattr(exc, "network_fault", False):
                 answer["status"] = 500
             raise
         finally:
-            request = Headers(scope=scope)
-            response = answer.get("headers")
-            got = response if isinstance(response, Headers) else Headers()
+            request = _pick(scope["headers"], _REQUEST_HEADERS)
+            raw = answer.get("headers")
+            got = _pick(raw if isinstance(raw, list) else [], _RESPONSE_HEADERS)
             status = answer.get("status")
             client = scope.get("client")
             query = scope.get("query_string", b"").decode("latin-1")
@@ -92,10 +104,10 @@ class JournalMiddleware:
                     durationMs=round((time.perf_counter() - began) * 1000, 3),
                     session=str(scope.get(SESSION_KEY, "default")),
                     client=f"{client[0]}:{client[1]}" if client else None,
-                    authorization=masked_authorization(request.get("authorization")),
-                    version=request.get("version"),
-                    rule=got.get("x-ghl-mock-rule"),
-                    reason=got.get("x-ghl-mock-reason") or failure or (None if status else "no response sent"),
-                    step=got.get("x-ghl-mock-step") or scope.get(STEP_KEY),
+                    authorization=masked_authorization(request.get(b"authorization")),
+                    version=request.get(b"version"),
+                    rule=got.get(b"x-ghl-mock-rule"),
+                    reason=got.get(b"x-ghl-mock-reason") or failure or (None if status else "no response sent"),
+                    step=got.get(b"x-ghl-mock-step") or scope.get(STEP_KEY),
                 )
             )

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -20,14 +19,9 @@ from typing import Any, Protocol
 import httpx
 from starlette.applications import Starlette
 
-with warnings.catch_warnings():
-    # Starlette 1.10 prefers httpx2 for its TestClient and says so at import; httpx (our chosen
-    # client) works, and a user's ``filterwarnings = error`` must not break because of us.
-    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
-    from starlette.testclient import TestClient
-
 from mock_server.app import create_app
 from mock_server.context import MockContext
+from mock_server.inprocess import ASGISyncTransport
 from mock_server.journal import JournalEntry, JournalFilter
 from mock_server.live import LiveServer
 from mock_server.platforms import SOCIAL_PLANNER_SCOPES
@@ -35,6 +29,8 @@ from mock_server.settings import Settings
 from mock_server.tokens import AuthClass, mint_token
 
 VERSION = "2021-07-28"
+#: The base URL of the in-process mock: only this object's clients reach it.
+IN_PROCESS_URL = "http://ghl-mock.test"
 DEMO_LOCATION = "demo-location"
 DEMO_USER = "demo-user"
 START_PATH = "/social-media-posting/oauth/tiktok-business/start"
@@ -112,7 +108,12 @@ class _RemoteBackend:
         self._client = client
 
     def _call(self, method: str, path: str, **params: str) -> Any:
-        response = self._client.request(method, f"{self.url}{path}", params=params)
+        try:
+            response = self._client.request(method, f"{self.url}{path}", params=params)
+        except httpx.TransportError as exc:
+            raise GhlMockError(
+                f"cannot reach the ghl-mock server at GHL_MOCK_URL={self.url}: {exc!r}; is `ghl-mock serve` running?"
+            ) from None
         if response.status_code >= 400:
             raise GhlMockError(f"ghl-mock control API {method} {path}: {response.status_code} {response.text}")
         return response.json()
@@ -138,11 +139,22 @@ class _RemoteBackend:
 class GhlMock:
     """The mock, as a test sees it."""
 
-    def __init__(self, backend: Backend, client: httpx.Client, secret: str, app: Starlette | None = None):
+    def __init__(
+        self,
+        backend: Backend,
+        client: httpx.Client,
+        secret: str,
+        app: Starlette | None = None,
+        *,
+        errors_raise_in_test: bool = False,
+    ):
         self._backend = backend
         self.client = client
         self.secret = secret
         self.app = app
+        #: In-process, the mock's exceptions already raised in the test: do not raise them twice.
+        self._errors_raise_in_test = errors_raise_in_test
+        self._client_headers = httpx.Headers(client.headers)
 
     # --- construction -----------------------------------------------------------------------
 
@@ -151,8 +163,14 @@ class GhlMock:
         """No socket: ``client`` is bound to the ASGI app (exceptions raise in the caller)."""
         settings = settings or Settings()
         app = app or create_app(settings)
-        client = TestClient(app, base_url="http://ghl-mock.test", follow_redirects=False, client=("127.0.0.1", 50000))
-        return cls(_LocalBackend(app, "http://ghl-mock.test"), client, settings.secret.get_secret_value(), app)
+        client = httpx.Client(transport=ASGISyncTransport(app), base_url=IN_PROCESS_URL, follow_redirects=False)
+        return cls(
+            _LocalBackend(app, IN_PROCESS_URL),
+            client,
+            settings.secret.get_secret_value(),
+            app,
+            errors_raise_in_test=True,
+        )
 
     @classmethod
     def live(cls, server: LiveServer, app: Starlette, settings: Settings) -> GhlMock:
@@ -171,7 +189,7 @@ class GhlMock:
 
     def async_client(self) -> httpx.AsyncClient:
         """An ``httpx.AsyncClient`` bound to the mock (in-process: through ``httpx.ASGITransport``)."""
-        if isinstance(self.client, TestClient) and self.app is not None:
+        if self.url == IN_PROCESS_URL and self.app is not None:
             transport = httpx.ASGITransport(app=self.app, client=("127.0.0.1", 50001))
             return httpx.AsyncClient(transport=transport, base_url=self.url, follow_redirects=False)
         return httpx.AsyncClient(base_url=self.url, follow_redirects=False, timeout=30)
@@ -236,7 +254,12 @@ class GhlMock:
             self._backend.deactivate(name)
 
     def reset(self, session: str | None = None) -> None:
+        """Forget what requests changed (or one session's positions); also restores this object's
+        client to its original headers and no cookies, so nothing a test set leaks into the next."""
         self._backend.reset(session)
+        if session is None:
+            self.client.headers = httpx.Headers(self._client_headers)
+            self.client.cookies.clear()
 
     @property
     def journal(self) -> list[JournalEntry]:
@@ -270,6 +293,7 @@ class GhlMock:
         On failure the message lists the matching requests and the near misses: the requests that
         differ least from the filter, each with what differed.
         """
+        __tracebackhide__ = True
         where = JournalFilter(path=path, method=method, status=status, session=session, step=step)
         entries = self.journal
         matched = [entry for entry in entries if where.accepts(entry)]
@@ -278,12 +302,14 @@ class GhlMock:
         raise GhlMockError(_failure_message(where, times, matched, entries))
 
     def assert_not_called(self, path: str | None = None, **filters: Any) -> None:
+        __tracebackhide__ = True
         self.assert_called(path, times=0, **filters)
 
     def raise_server_errors(self) -> None:
         """Raise what the mock raised while serving this test's requests (live and remote modes)."""
+        __tracebackhide__ = True
         errors = self._backend.take_errors()
-        if errors:
+        if errors and not self._errors_raise_in_test:
             raise ServerError("the ghl-mock server raised while serving this test:\n" + "\n".join(errors))
 
 
@@ -305,8 +331,11 @@ def _line(entry: JournalEntry) -> str:
 def _failure_message(
     where: JournalFilter, times: int | None, matched: list[JournalEntry], entries: list[JournalEntry]
 ) -> str:
-    wanted = "at least once" if times is None else f"{times} time{'s' if times != 1 else ''}"
-    lines = [f"ghl-mock: expected {wanted} a request matching {_describe(where)}; it was made {len(matched)} times."]
+    def count(n: int) -> str:
+        return f"{n} time{'s' if n != 1 else ''}"
+
+    wanted = "at least once" if times is None else ("never" if times == 0 else f"exactly {count(times)}")
+    lines = [f"ghl-mock: expected a request matching {_describe(where)} {wanted}; it was made {count(len(matched))}."]
     if matched:
         lines.append("Matching requests:")
         lines += [f"  {_line(e)}" for e in matched[:10]]

@@ -7,7 +7,9 @@ HighLevel's own access tokens where that is known (``authClass``, ``authClassId`
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -83,12 +85,23 @@ def bearer_of(authorization: str | None) -> str:
     return token
 
 
+#: Verified JWTs remembered (with their expiry) so a client's repeated token is not re-decoded.
+TOKEN_CACHE_SIZE = 4096
+
+
 class TokenVerifier:
-    """Resolves tokens to principals: fixture PITs by lookup, JWTs by signature and claims."""
+    """Resolves tokens to principals: fixture PITs by lookup, JWTs by signature and claims.
+
+    A JWT that verified once is remembered until its ``exp``: the same token string with the
+    same secret always verifies the same way, so only the expiry needs checking again. Failures
+    are never cached (each one must say why it failed).
+    """
 
     def __init__(self, secret: str, fixtures: Fixtures):
         self._secret = secret
         self._fixtures = fixtures
+        self._verified: OrderedDict[str, tuple[Principal, float]] = OrderedDict()
+        self._lock = threading.Lock()
 
     def resolve(self, token: str) -> Principal:
         if token.lstrip().startswith("pit-"):
@@ -104,6 +117,23 @@ class TokenVerifier:
         return Principal("pit", pit.auth_class, owner, frozenset(pit.scopes))
 
     def _resolve_jwt(self, token: str) -> Principal:
+        with self._lock:
+            cached = self._verified.get(token)
+        if cached is not None:
+            principal, expires = cached
+            if time.time() < expires:
+                return principal
+            with self._lock:
+                self._verified.pop(token, None)
+            raise ApiError(TOKEN_INVALID_JWT, "token expired")
+        principal, expires = self._verify_jwt(token)
+        with self._lock:
+            self._verified[token] = (principal, expires)
+            if len(self._verified) > TOKEN_CACHE_SIZE:
+                self._verified.popitem(last=False)
+        return principal
+
+    def _verify_jwt(self, token: str) -> tuple[Principal, float]:
         try:
             claims = jwt.decode(token, self._secret, algorithms=[ALGORITHM], options={"require": ["exp", "iat"]})
         except jwt.ExpiredSignatureError:
@@ -112,7 +142,7 @@ class TokenVerifier:
             raise ApiError(TOKEN_INVALID_JWT, "bad signature (not signed with this mock's secret)") from None
         except jwt.InvalidTokenError as exc:
             raise ApiError(TOKEN_INVALID_JWT, f"not a valid JWT: {exc}") from None
-        return _principal_from_claims(claims)
+        return _principal_from_claims(claims), float(claims["exp"])
 
 
 def _principal_from_claims(claims: dict[str, Any]) -> Principal:

@@ -16,6 +16,27 @@ START = "/social-media-posting/oauth/tiktok-business/start"
 QUERY = {"locationId": "demo-location", "userId": "demo-user"}
 
 
+def test_client_changes_do_not_leak_a(ghl_mock):
+    ghl_mock.client.headers["Version"] = "bogus-version"
+    ghl_mock.client.cookies.set("c", "1")
+
+
+def test_client_changes_do_not_leak_b(ghl_mock):
+    assert "Version" not in ghl_mock.client.headers and not ghl_mock.client.cookies
+    assert ghl_mock.client.get(START, params=QUERY, headers=ghl_mock.headers()).status_code == 302
+
+
+def test_journal_ids_start_at_one(ghl_mock):
+    ghl_mock.client.get(START, params=QUERY, headers=ghl_mock.headers())
+    assert [entry.id for entry in ghl_mock.journal] == [1]
+
+
+@pytest.mark.ghl_scenario("empty-reply")
+def test_a_deliberate_fault_is_reported_once(ghl_mock):
+    with pytest.raises(httpx.RemoteProtocolError):
+        ghl_mock.client.get(START, params=QUERY, headers=ghl_mock.headers())
+
+
 def test_in_process_start_redirects(ghl_mock):
     response = ghl_mock.client.get(START, params=QUERY, headers=ghl_mock.headers())
     assert response.status_code == 302
@@ -105,12 +126,12 @@ def pytest_pyfunc_call(pyfuncitem):
 
 def test_fixtures_marker_and_isolation(pytester: pytest.Pytester, anyio_free: None) -> None:
     result = run(pytester, USER_TESTS)
-    result.assert_outcomes(passed=10)
+    result.assert_outcomes(passed=14)
 
 
 def test_the_same_suite_under_xdist(pytester: pytest.Pytester, anyio_free: None) -> None:
     result = run(pytester, USER_TESTS, "-n", "2")
-    result.assert_outcomes(passed=10)
+    result.assert_outcomes(passed=14)
 
 
 def test_the_same_suite_against_a_remote_server(
@@ -119,7 +140,7 @@ def test_the_same_suite_against_a_remote_server(
     with LiveServer(create_app(Settings())) as server:
         monkeypatch.setenv("GHL_MOCK_URL", server.url)
         result = run(pytester, USER_TESTS)
-    result.assert_outcomes(passed=10)
+    result.assert_outcomes(passed=14)
 
 
 def test_assertion_failures_list_near_misses(pytester: pytest.Pytester) -> None:
@@ -129,6 +150,7 @@ START = "/social-media-posting/oauth/tiktok-business/start"
 def test_expects_a_401(ghl_mock):
     ghl_mock.client.get(START, params={"locationId": "demo-location", "userId": "u"}, headers=ghl_mock.headers())
     ghl_mock.client.get(START, params={"userId": "u"})
+    ghl_mock.client.post("/social-media-posting/oauth/x")
     ghl_mock.assert_called(START, status=401, method="GET", times=2)
 
 def test_nothing_recorded(ghl_mock):
@@ -138,13 +160,16 @@ def test_nothing_recorded(ghl_mock):
     result.assert_outcomes(failed=2)
     result.stdout.fnmatch_lines(
         [
-            "*ghl-mock: expected 2 times a request matching path='/social-media-posting/oauth/tiktok-business/start',"
-            " method='GET', status=401; it was made 1 times.",
+            "*ghl-mock: expected a request matching path='/social-media-posting/oauth/tiktok-business/start',"
+            " method='GET', status=401 exactly 2 times; it was made 1 time.",
             "*Matching requests:",
             "*#2 GET /social-media-posting/oauth/tiktok-business/start?userId=u -> 401 (version_missing)",
             "*Near misses (closest first):",
             "*#1 GET /social-media-posting/oauth/tiktok-business/start?locationId=demo-location&userId=u -> 302:"
             " status 302 is not 401",
+            "*#3 POST /social-media-posting/oauth/x -> 404 (not_found): path '/social-media-posting/oauth/x'"
+            " does not contain '/social-media-posting/oauth/tiktok-business/start';"
+            " method POST is not GET; status 404 is not 401",
             "*The mock recorded no requests at all: is the client pointed at it?",
         ]
     )
@@ -209,3 +234,18 @@ def test_own_scenario(ghl_mock):
     assert r.status_code == 502
 """
     run(pytester, source).assert_outcomes(passed=1)
+
+
+def test_remote_mode_refuses_xdist_clearly(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GHL_MOCK_URL", "http://127.0.0.1:9")
+    source = "def test_a(ghl_mock):\n    pass\n\ndef test_b(ghl_mock):\n    pass\n"
+    result = run(pytester, source, "-n", "2")
+    result.assert_outcomes(errors=2)
+    result.stdout.fnmatch_lines(["*GHL_MOCK_URL with pytest-xdist: the workers would share one mock*"])
+
+
+def test_an_unreachable_remote_server_is_named(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GHL_MOCK_URL", "http://127.0.0.1:9")
+    result = run(pytester, "def test_a(ghl_mock):\n    pass\n")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*cannot reach the ghl-mock server at GHL_MOCK_URL=http://127.0.0.1:9*"])

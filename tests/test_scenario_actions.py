@@ -10,7 +10,7 @@ from starlette.testclient import TestClient
 
 from mock_server.errors import error_body
 from mock_server.rules import RULES, RULES_BY_NAME, Rule
-from mock_server.scenarios.actions import EmptyReply, HangTimeout, TruncatedBody
+from mock_server.scenarios.inprocess_faults import EmptyReply, HangTimeout, TruncatedBody
 from tests.conftest import (
     DEMO_LOCATION,
     START,

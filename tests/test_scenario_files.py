@@ -50,7 +50,7 @@ def test_the_schema_copy_is_current() -> None:
 @pytest.mark.parametrize(
     ("text", "field", "reason"),
     [
-        ("description: [unclosed", "line 1 column 23", "invalid YAML"),
+        ("description: [unclosed", "line 2 column 1", "invalid YAML"),
         ("steps: [{}]", "description", "Field required"),
         ("description: x\nsteps: []", "steps", "at least 1 item"),
         ("description: x\nsteps: [{error: {rule: nope}}]", "steps[0].error.rule", "Input should be"),

@@ -7,41 +7,21 @@ which creates the grant (on approve) and posts the payload to ``window.opener``.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Final, Literal
 from urllib.parse import urlencode
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
-from starlette.templating import Jinja2Templates
 
 from mock_server.context import MockContext, context_of
 from mock_server.oauth_state import ConsentRequest, StateError, read_state
+from mock_server.pages import PAGE_HEADERS, page
 from mock_server.payload import build_payload, is_reconnect
 from mock_server.platforms import Platform
 from mock_server.routes.oauth import CONSENT_OUTCOMES, platform_of
 from mock_server.scenarios.middleware import CONSENT_EFFECT_KEY
-
-templates: Final = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
-#: Readable JSON for people; a plain string, so autoescape escapes it like any other text.
-templates.env.filters["pretty_json"] = lambda value: json.dumps(value, indent=2, ensure_ascii=False)
-
-#: Pages run only our own static script; the payload travels in a JSON data block, never as code.
-#: No Cross-Origin-Opener-Policy: the finish page must keep its ``window.opener``.
-PAGE_HEADERS: Final = {
-    "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; "
-    "img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Cache-Control": "no-store",
-}
-
-
-def page(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> Response:
-    return templates.TemplateResponse(request, template, context, status_code=status_code, headers=PAGE_HEADERS)
 
 
 def state_error(request: Request, platform: Platform, reason: str) -> Response:

@@ -6,20 +6,18 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Awaitable, Callable
 from functools import wraps
-from pathlib import Path
 from typing import Any, Final
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from starlette.templating import Jinja2Templates
 
 from mock_server.context import MockContext, context_of
 from mock_server.control_openapi import CONTROL_OPENAPI
 from mock_server.errors import mock_usage_error
 from mock_server.journal import JournalFilter
+from mock_server.pages import page
 
-templates: Final = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
@@ -151,14 +149,9 @@ async def verify(request: Request) -> Response:
 
 @control
 async def dashboard(request: Request) -> Response:
-    from mock_server.routes.consent import PAGE_HEADERS
-
     ctx = context_of(request)
-    return templates.TemplateResponse(
-        request,
-        "dashboard.html",
-        {"listing": scenario_listing(ctx), "entries": ctx.state.journal.entries(limit=50)},
-        headers=PAGE_HEADERS,
+    return page(
+        request, "dashboard.html", {"listing": scenario_listing(ctx), "entries": ctx.state.journal.entries(limit=50)}
     )
 
 

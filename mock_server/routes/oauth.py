@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from functools import wraps
 from typing import Final
 from urllib.parse import urlencode
 
@@ -12,7 +14,7 @@ from starlette.routing import Route
 
 from mock_server.checks import authorize
 from mock_server.context import MockContext, context_of
-from mock_server.errors import ApiError, MockUsageError, header_safe, not_found, raw_path_of
+from mock_server.errors import ApiError, MockUsageError, header_safe, not_found, raw_path_of, render_api_error
 from mock_server.oauth_state import new_consent_request, sign_state
 from mock_server.platforms import PLATFORMS, Platform
 from mock_server.rules import ACCOUNT_NOT_FOUND
@@ -35,6 +37,20 @@ HINT_HEADER = "X-Ghl-Mock-Hint"
 NOTE_HEADER = "X-Ghl-Mock-Note"
 
 
+def api_endpoint(handler: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
+    """Render a failed check here, through errors.py, without Starlette's exception machinery
+    (the 401 path is the hot path of a client's retry loop)."""
+
+    @wraps(handler)
+    async def endpoint(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except ApiError as error:
+            return render_api_error(error)
+
+    return endpoint
+
+
 def platform_of(request: Request) -> Platform:
     platform = PLATFORMS.get(request.path_params["platform"])
     if platform is None:
@@ -42,6 +58,7 @@ def platform_of(request: Request) -> Platform:
     return platform
 
 
+@api_endpoint
 async def start_oauth(request: Request) -> Response:
     """``GET /social-media-posting/oauth/{platform}/start``: 302 to the (mock) provider's consent page.
 
@@ -74,6 +91,7 @@ async def start_oauth(request: Request) -> Response:
     return PlainTextResponse(f"Found. Redirecting to {location}", status_code=302, headers=headers)
 
 
+@api_endpoint
 async def get_accounts(request: Request) -> Response:
     """``GET /social-media-posting/oauth/{locationId}/{platform}/accounts/{accountId}``.
 
@@ -124,9 +142,15 @@ async def documented_but_missing(request: Request) -> Response:
 
 
 def public_base(request: Request, ctx: MockContext) -> str:
+    """The base URL redirects use: ``--public-url``, else the scheme and Host the client used."""
     if ctx.settings.public_url:
         return ctx.settings.public_url.rstrip("/")
-    return str(request.base_url).rstrip("/")
+    scope = request.scope
+    host = next((value.decode("latin-1") for name, value in scope["headers"] if name == b"host"), None)
+    if host is None:
+        server_host, port = scope.get("server") or ("127.0.0.1", 80)
+        host = f"{server_host}:{port}"
+    return f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}"
 
 
 routes: Final = [

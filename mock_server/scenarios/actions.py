@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 
-import httpx
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Message, Receive, Scope, Send
@@ -24,18 +23,6 @@ GATEWAY_BODIES = {
     503: "no healthy upstream",
     504: "upstream request timeout",
 }
-
-
-class EmptyReply(httpx.RemoteProtocolError):
-    """In-process stand-in for a server that closed the connection without answering."""
-
-
-class TruncatedBody(httpx.RemoteProtocolError):
-    """In-process stand-in for a server that closed the connection in the middle of the body."""
-
-
-class HangTimeout(httpx.ReadTimeout):
-    """In-process stand-in for a server that never answers: the client's read timeout."""
 
 
 def error_response(action: ErrorAction) -> Response:
@@ -120,6 +107,8 @@ def prefer_step(endpoint: str, header: str | None) -> Step | None:
 async def hang(scope: Scope, receive: Receive, seconds: float) -> bool:
     """Hold the request until the client disconnects or ``seconds`` pass. True: still connected."""
     if transport_of(scope) is None:
+        from mock_server.scenarios.inprocess_faults import HangTimeout
+
         raise HangTimeout("ghl-mock scenario: the server never answered (hang)")
     request = Request(scope, receive)
     deadline = asyncio.get_running_loop().time() + seconds
@@ -133,6 +122,8 @@ async def hang(scope: Scope, receive: Receive, seconds: float) -> bool:
 async def empty_reply(scope: Scope) -> None:
     transport = transport_of(scope)
     if transport is None:
+        from mock_server.scenarios.inprocess_faults import EmptyReply
+
         raise EmptyReply("ghl-mock scenario: server closed the connection without a response")
     await drop(transport)
 
@@ -141,6 +132,8 @@ async def truncated_body(scope: Scope, send: Send, start: Message, body: bytes) 
     """Send the normal answer's headers (its full Content-Length) and half its body, then close."""
     transport = transport_of(scope)
     if transport is None:
+        from mock_server.scenarios.inprocess_faults import TruncatedBody
+
         raise TruncatedBody("ghl-mock scenario: peer closed connection without sending complete message body")
     await send(start)
     await send({"type": "http.response.body", "body": body[: len(body) // 2], "more_body": True})

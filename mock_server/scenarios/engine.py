@@ -122,6 +122,11 @@ class ScenarioEngine:
     # --- selection --------------------------------------------------------------------------
 
     @property
+    def has_active(self) -> bool:
+        """Whether any scenario is active (read without the lock: a list's truth is atomic)."""
+        return bool(self._active)
+
+    @property
     def active(self) -> list[str]:
         with self._lock:
             return list(self._active)

@@ -15,6 +15,7 @@ from mock_server.pydantic_errors import first_error
 from mock_server.scenarios.model import Scenario
 
 SUFFIXES = (".yaml", ".yml", ".json")
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 
@@ -84,7 +85,7 @@ def _parse(path: Path, text: str) -> Any:
     try:
         if path.suffix == ".json":
             return json.loads(text)
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a safe loader, libyaml's when available
     except json.JSONDecodeError as exc:
         raise ScenarioError(path, f"line {exc.lineno} column {exc.colno}", f"invalid JSON: {exc.msg}") from None
     except yaml.YAMLError as exc:

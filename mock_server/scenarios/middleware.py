@@ -43,11 +43,11 @@ class ScenarioMiddleware:
             await self.app(scope, receive, send)
             return
         endpoint = classify(scope["path"])
-        headers = Headers(scope=scope)
-        query = QueryParams(scope.get("query_string", b""))
-        session, only = headers.get(SESSION_HEADER), headers.get(SCENARIO_HEADER)
+        wanted = _header_values(scope)
+        session, only = wanted.get(b"x-mock-session"), wanted.get(b"x-mock-scenario")
         if endpoint in ("consent", "finish"):
-            session, only = self._from_state(query.get("state"), session, only)
+            state = QueryParams(scope.get("query_string", b"")).get("state")
+            session, only = self._from_state(state, session, only)
         session = session or DEFAULT_SESSION
         if len(session) > MAX_SESSION_KEY:
             await mock_usage_error(f"{SESSION_HEADER} must be at most {MAX_SESSION_KEY} characters")(
@@ -55,11 +55,17 @@ class ScenarioMiddleware:
             )
             return
         scope[SESSION_KEY] = session
-        if endpoint is None or scope["method"] == "OPTIONS":
-            await self.app(scope, receive, send)
+        engine = self.ctx.state.engine
+        if (
+            endpoint is None
+            or scope["method"] == "OPTIONS"
+            or (only is None and b"prefer" not in wanted and not engine.has_active)
+        ):
+            await self.app(scope, receive, send)  # the common case: nothing scripted applies
             return
         try:
-            decision = self._decide(endpoint, scope, headers, query, session, only)
+            query = QueryParams(scope.get("query_string", b""))
+            decision = self._decide(endpoint, scope, Headers(scope=scope), query, session, only)
         except MockUsageError as exc:
             await mock_usage_error(str(exc))(scope, receive, send)
             return
@@ -121,6 +127,18 @@ class ScenarioMiddleware:
         else:
             start, body = await _capture(self.app, scope, receive)
             await actions.truncated_body(scope, send, start, body)
+
+
+_WANTED = (b"x-mock-session", b"x-mock-scenario", b"prefer")
+
+
+def _header_values(scope: Scope) -> dict[bytes, str]:
+    """The few headers this middleware needs, in one pass over the raw headers."""
+    found: dict[bytes, str] = {}
+    for name, value in scope["headers"]:
+        if name in _WANTED and name not in found:
+            found[name] = value.decode("latin-1")
+    return found
 
 
 def _with_step_header(send: Send, label: str) -> Send:
