@@ -28,7 +28,7 @@ LOG_CONFIG: dict[str, Any] = {
     "disable_existing_loggers": False,
     "formatters": {
         "access": {
-            "()": "uvicorn.logging.AccessFormatter",
+            "()": "mock_server.logs.MaskingAccessFormatter",
             "fmt": '%(asctime)s %(client_addr)s "%(request_line)s" %(status_code)s',
             "use_colors": False,
         },

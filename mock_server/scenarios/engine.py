@@ -15,6 +15,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from mock_server.platforms import PLATFORMS
 from mock_server.scenarios.loader import LoadedScenario
 from mock_server.scenarios.model import Delay, Match, Step
 
@@ -24,11 +25,13 @@ API_ENDPOINTS = ("start", "accounts")
 #: At most this many (session, scenario) cursors are kept; the least recently used goes first.
 MAX_CURSORS = 10_000
 
+_PLATFORM = "(?:" + "|".join(re.escape(slug) for slug in PLATFORMS) + ")"
+#: The scriptable endpoints, for the platforms the mock serves (other paths are 404s, never scripted).
 _ENDPOINTS = (
-    ("start", re.compile(r"^/social-media-posting/oauth/[^/]+/start$")),
-    ("accounts", re.compile(r"^/social-media-posting/oauth/[^/]+/[^/]+/accounts/[^/]+$")),
-    ("consent", re.compile(r"^/__mock/oauth/[^/]+/consent$")),
-    ("finish", re.compile(r"^/__mock/oauth/[^/]+/finish$")),
+    ("start", re.compile(rf"^/social-media-posting/oauth/{_PLATFORM}/start$")),
+    ("accounts", re.compile(rf"^/social-media-posting/oauth/[^/]+/{_PLATFORM}/accounts/[^/]+$")),
+    ("consent", re.compile(rf"^/__mock/oauth/{_PLATFORM}/consent$")),
+    ("finish", re.compile(rf"^/__mock/oauth/{_PLATFORM}/finish$")),
 )
 
 

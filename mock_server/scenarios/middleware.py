@@ -42,19 +42,20 @@ class ScenarioMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        endpoint = classify(scope["path"])
+        # Only requests that reach a mocked route can be scripted (other methods are 404s).
+        endpoint = classify(scope["path"]) if scope["method"] in ("GET", "HEAD") else None
         wanted = _header_values(scope)
         session, only = wanted.get(b"x-mock-session"), wanted.get(b"x-mock-scenario")
         if endpoint in ("consent", "finish"):
             state = QueryParams(scope.get("query_string", b"")).get("state")
             session, only = self._from_state(state, session, only)
         session = session or DEFAULT_SESSION
-        if len(session) > MAX_SESSION_KEY:
+        if endpoint is not None and len(session) > MAX_SESSION_KEY:
             await mock_usage_error(f"{SESSION_HEADER} must be at most {MAX_SESSION_KEY} characters")(
                 scope, receive, send
             )
             return
-        scope[SESSION_KEY] = session
+        scope[SESSION_KEY] = session[:MAX_SESSION_KEY]
         engine = self.ctx.state.engine
         if (
             endpoint is None
