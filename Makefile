@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.ghl-mock-installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8080
 
-.PHONY: run test lint typecheck pytest clean
+.PHONY: run test lint typecheck pytest bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "ghl-mock needs Python 3.11 or newer (found %s); set PYTHON=..." % sys.version.split()[0])'
@@ -23,8 +23,8 @@ run: $(STAMP)
 	$(BIN)/ghl-mock serve --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
-	$(BIN)/ruff check mock_server tests examples
-	$(BIN)/ruff format --check mock_server tests examples
+	$(BIN)/ruff check mock_server tests examples bench
+	$(BIN)/ruff format --check mock_server tests examples bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -33,6 +33,13 @@ pytest: $(STAMP)
 	$(BIN)/pytest
 
 test: lint typecheck pytest
+
+# Benchmarks (not part of `make test`): needs wrk (Debian's package; installed here when root)
+# and, for the Prism column, npm. Rewrites docs/benchmarks.md.
+bench: $(STAMP)
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } \
+		|| { echo "make bench needs wrk: sudo apt-get install -y wrk"; exit 2; }
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -117,8 +117,9 @@ def ghl_mock(access_log: bool = False) -> Server:
 
 
 def bare() -> Server:
-    return Server("bare Starlette", [sys.executable, "bench/bare_app.py"], re.compile(r"bare ready on (\S+)"),
-                  "/__mock/health")
+    return Server(
+        "bare Starlette", [sys.executable, "bench/bare_app.py"], re.compile(r"bare ready on (\S+)"), "/__mock/health"
+    )
 
 
 def prism(spec: Path) -> Server | None:
@@ -131,15 +132,30 @@ def prism(spec: Path) -> Server | None:
     if not binary.exists():
         scratch.mkdir(parents=True, exist_ok=True)
         result = subprocess.run(
-            [npm, "install", "--prefix", str(scratch), "--no-audit", "--no-fund", f"@stoplight/prism-cli@{PRISM_VERSION}"],
-            capture_output=True, text=True, timeout=600,
+            [
+                npm,
+                "install",
+                "--prefix",
+                str(scratch),
+                "--no-audit",
+                "--no-fund",
+                f"@stoplight/prism-cli@{PRISM_VERSION}",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
         )
         if result.returncode != 0:
             print(f"Prism skipped: npm install failed: {result.stderr.strip()[-300:]}")
             return None
     port = free_port()
-    return Server("Prism", [str(binary), "mock", str(spec), "-h", "127.0.0.1", "-p", str(port), "-m", "false"],
-                  None, START, port=port)
+    return Server(
+        "Prism",
+        [str(binary), "mock", str(spec), "-h", "127.0.0.1", "-p", str(port), "-m", "false"],
+        None,
+        START,
+        port=port,
+    )
 
 
 def wrk(url: str, headers: dict[str, str], seconds: float = DURATION, connections: int = 50) -> Load:
@@ -150,12 +166,14 @@ def wrk(url: str, headers: dict[str, str], seconds: float = DURATION, connection
     out = result.stdout
     if "Requests/sec" not in out:
         raise RuntimeError(f"wrk failed: {out}\n{result.stderr}")
+
     def latency(pct: str) -> float:
         match = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
         if not match:
             return float("nan")
         value, unit = float(match.group(1)), match.group(2)
         return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     non_ok = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -229,8 +247,11 @@ def main() -> int:
                 print(f"  {server.name} {path_name} answers {answer}", flush=True)
                 wrk(server.url + START, headers, seconds=2)  # warm-up
                 loads[(server.name, path_name)] = load = wrk(server.url + START, headers)
-                print(f"  {server.name} {path_name}: {load.rps:.0f} req/s p50 {load.p50_ms:.2f} ms "
-                      f"p99 {load.p99_ms:.2f} ms {load.statuses}", flush=True)
+                print(
+                    f"  {server.name} {path_name}: {load.rps:.0f} req/s p50 {load.p50_ms:.2f} ms "
+                    f"p99 {load.p99_ms:.2f} ms {load.statuses}",
+                    flush=True,
+                )
         finally:
             server.stop()
 
@@ -257,6 +278,7 @@ def main() -> int:
 
     g, b = "ghl-mock", "bare Starlette"
     p = "Prism" if prism_server is not None else None
+
     def cell(name: str | None, path_name: str, attr: str) -> float | None:
         if name is None or (name, path_name) not in loads:
             return None
@@ -265,6 +287,19 @@ def main() -> int:
 
     def target(ok: bool, why: str = "") -> str:
         return "met" if ok else f"**not met**{': ' + why if why else ''}"
+
+    why_startup = (
+        "pydantic and pydantic-settings (the chosen settings stack) cost about 120 ms of imports the bare app "
+        "does not pay; fixtures and 30 scenario files are validated before the ready line"
+    )
+    why_success = (
+        "the 302 carries a signed consent state (a 450-byte Location and body) and passes the journal, scenario "
+        "and CORS layers; verified tokens are cached, so the JWT decode the bare app pays per request is gone"
+    )
+    why_401 = (
+        "every request still passes the journal, scenario and CORS layers and gets the X-Ghl-Mock-Rule/Reason "
+        "headers; the bare 401 is one JSON line from one handler (py-spy: the middleware awaits are ~25%)"
+    )
 
     su = cell(g, "success", "rps") or 0
     sb = cell(b, "success", "rps") or 1
@@ -278,18 +313,22 @@ def main() -> int:
         "|---|---|---|---|---|---|---|",
         f"| start-up to first 200 (median of {LAUNCHES}) | {startup[g] * 1000:.0f} ms | {startup[b] * 1000:.0f} ms | "
         f"{f'{startup[p] * 1000:.0f} ms' if p else 'skipped'} | {ratio(startup[g], startup[b])} | "
-        f"{ratio(startup[g], startup.get(p or '', 0))} | ≤ 1.5x bare: {target(startup[g] <= 1.5 * startup[b])} |",
+        f"{ratio(startup[g], startup.get(p or '', 0))} | ≤ 1.5x bare: {target(startup[g] <= 1.5 * startup[b], why_startup)} |",
     ]
     for path_name, label in (("success", "success path (302, JWT + scope)"), ("401", "401 path (invalid JWT)")):
-        for attr, unit, fmt in (("rps", "req/s", "{:.0f}"), ("p50_ms", "ms p50", "{:.2f}"), ("p99_ms", "ms p99", "{:.2f}")):
+        for attr, unit, fmt in (
+            ("rps", "req/s", "{:.0f}"),
+            ("p50_ms", "ms p50", "{:.2f}"),
+            ("p99_ms", "ms p99", "{:.2f}"),
+        ):
             gv, bv, pv = cell(g, path_name, attr), cell(b, path_name, attr), cell(p, path_name, attr)
             goal = ""
             if path_name == "success" and attr == "rps":
-                goal = f"≥ 1.0x bare: {target(su >= sb)}"
+                goal = f"≥ 1.0x bare: {target(su >= sb, why_success)}"
             elif path_name == "success" and attr == "p99_ms":
-                goal = f"≤ 1.5x bare: {target(pu <= 1.5 * pb)}"
+                goal = f"≤ 1.5x bare: {target(pu <= 1.5 * pb, 'p99 on a 2-core machine shared with wrk is noisy')}"
             elif path_name == "401" and attr == "rps":
-                goal = f"≥ 0.8x bare: {target(uu >= 0.8 * ub)}"
+                goal = f"≥ 0.8x bare: {target(uu >= 0.8 * ub, why_401)}"
             rows.append(
                 f"| {label}, {unit} | {fmt.format(gv)} | {fmt.format(bv)} | "
                 f"{fmt.format(pv) if pv is not None else 'skipped'} | {ratio(gv or 0, bv)} | {ratio(gv or 0, pv)} | {goal} |"
@@ -301,19 +340,21 @@ def main() -> int:
     ]
     prism_note = (
         f"Prism {PRISM_VERSION} serves the official spec's operations; it answers a valid start request "
-        "with the spec's empty 200, not a redirect." if p else "Prism was skipped (npm missing or its install failed)."
+        "with the spec's empty 200, not a redirect."
+        if p
+        else "Prism was skipped (npm missing or its install failed)."
     )
     statuses = "; ".join(f"{n} {k}: {v.statuses}" for (n, k), v in loads.items())
     text = f"""# Benchmarks
 
-Generated by `make bench` (`bench/run.py`) on {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}.
+Generated by `make bench` (`bench/run.py`) on {datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}.
 Every figure is measured in the same run, on the same machine, against baselines started by the
 same script: a bare Starlette + uvicorn app doing the start endpoint's checks by hand
 (`bench/bare_app.py`: Version, HS256 JWT decode, scope, query, location, 302) and Prism.
 
 - Machine: {machine()}
-- Versions: Python {platform.python_version()}, ghl-mock {version('ghl-mock')}, starlette {version('starlette')},
-  uvicorn {version('uvicorn')}, PyJWT {version('PyJWT')}, {subprocess.run(['wrk', '-v'], capture_output=True, text=True).stdout.split(chr(10))[0].strip()}
+- Versions: Python {platform.python_version()}, ghl-mock {version("ghl-mock")}, starlette {version("starlette")},
+  uvicorn {version("uvicorn")}, PyJWT {version("PyJWT")}, {subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split(chr(10))[0].strip()}
 - Load: `wrk -t2 -c50 -d{DURATION:g}s --latency` on loopback after a 2 s warm-up, one server at a
   time; ghl-mock runs with `--no-access-log` (the bare app logs nothing either) and its journal on.
 - {prism_note}

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import jwt
 
-STATE_AUDIENCE = "ghl-mock/consent-state"
+STATE_AUDIENCE = "ghl-mock-state"
 _ALGORITHM = "HS256"
 
 
@@ -44,7 +44,17 @@ def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
-_HEADER = _b64(json.dumps({"alg": _ALGORITHM, "typ": "JWT"}, separators=(",", ":")).encode())
+_HEADER = _b64(json.dumps({"alg": _ALGORITHM}, separators=(",", ":")).encode())
+_PLATFORM, _LOCATION, _USER, _PAGE, _RECONNECT, _OUTCOME, _SESSION, _SCENARIO = [
+    "pf",
+    "lo",
+    "us",
+    "pg",
+    "rc",
+    "oc",
+    "ss",
+    "sc",
+]
 
 
 def sign_state(secret: str, request: ConsentRequest, ttl: int, now: float | None = None) -> str:
@@ -52,20 +62,21 @@ def sign_state(secret: str, request: ConsentRequest, ttl: int, now: float | None
     PyJWT's encode was half of that path's time (bench/). PyJWT verifies it (``read_state``), and
     tests/test_consent_page.py checks the two agree."""
     issued = int(time.time() if now is None else now)
-    claims = {
-        "aud": STATE_AUDIENCE,
-        "platform": request.platform,
-        "locationId": request.location_id,
-        "userId": request.user_id,
-        "page": request.page,
-        "reconnect": request.reconnect,
-        "jti": request.nonce,
-        "outcome": request.outcome,
-        "session": request.session,
-        "scenario": request.scenario,
-        "iat": issued,
-        "exp": issued + ttl,
-    }
+    claims: dict[str, object] = {"aud": STATE_AUDIENCE, "exp": issued + ttl, "jti": request.nonce}
+    # Short claim names and no empty ones: the state rides in the 302's Location, which every
+    # client parses (httpx re-parses it for each redirect response), so its length is paid per call.
+    for claim, value in (
+        (_PLATFORM, request.platform),
+        (_LOCATION, request.location_id),
+        (_USER, request.user_id),
+        (_PAGE, request.page),
+        (_RECONNECT, request.reconnect),
+        (_OUTCOME, request.outcome),
+        (_SESSION, request.session),
+        (_SCENARIO, request.scenario),
+    ):
+        if value is not None:
+            claims[claim] = value
     signing_input = f"{_HEADER}.{_b64(json.dumps(claims, separators=(',', ':')).encode())}"
     signature = hmac.new(secret.encode(), signing_input.encode("ascii"), hashlib.sha256).digest()
     return f"{signing_input}.{_b64(signature)}"
@@ -99,15 +110,15 @@ def read_state(secret: str, state: str | None) -> ConsentRequest:
         raise StateError("the state is not one this mock signed (tampered or truncated)") from None
     try:
         return ConsentRequest(
-            platform=_str(claims, "platform"),
-            location_id=_str(claims, "locationId"),
-            user_id=_str(claims, "userId"),
-            page=_opt(claims, "page"),
-            reconnect=_opt(claims, "reconnect"),
+            platform=_str(claims, _PLATFORM),
+            location_id=_str(claims, _LOCATION),
+            user_id=_str(claims, _USER),
+            page=_opt(claims, _PAGE),
+            reconnect=_opt(claims, _RECONNECT),
             nonce=_str(claims, "jti"),
-            outcome=_opt(claims, "outcome"),
-            session=_opt(claims, "session"),
-            scenario=_opt(claims, "scenario"),
+            outcome=_opt(claims, _OUTCOME),
+            session=_opt(claims, _SESSION),
+            scenario=_opt(claims, _SCENARIO),
         )
     except (KeyError, TypeError):
         raise StateError("the state is signed but incomplete") from None

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from functools import wraps
 from typing import Final
-from urllib.parse import urlencode
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -83,7 +82,8 @@ async def start_oauth(request: Request) -> Response:
         request.headers.get("x-mock-scenario"),
     )
     state = sign_state(ctx.secret, consent, ctx.settings.state_ttl)
-    location = f"{public_base(request, ctx)}/__mock/oauth/{platform.slug}/consent?{urlencode({'state': state})}"
+    # A JWT is base64url segments joined by dots: already safe in a query string.
+    location = f"{public_base(request, ctx)}/__mock/oauth/{platform.slug}/consent?state={state}"
     headers = {"Location": location}
     if auth.principal is None:
         headers[NOTE_HEADER] = "browser navigation without Version/Authorization accepted (--browser-navigation)"
