@@ -293,7 +293,7 @@ def main() -> int:
         "does not pay; fixtures and 30 scenario files are validated before the ready line"
     )
     why_success = (
-        "the 302 carries a signed consent state (a 450-byte Location and body) and passes the journal, scenario "
+        "the 302 carries a signed consent state (a ~300-byte Location, repeated in the body) and passes the journal, scenario "
         "and CORS layers; verified tokens are cached, so the JWT decode the bare app pays per request is gone"
     )
     why_401 = (

@@ -13,20 +13,14 @@ from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from mock_server.pydantic_errors import first_error
+from mock_server.file_errors import FileError, first_error, read_text
 
 LOCATIONS_FILE = "locations.json"
 TOKENS_FILE = "tokens.json"
 
 
-class FixtureError(Exception):
+class FixtureError(FileError):
     """A fixture file is missing, unreadable or invalid."""
-
-    def __init__(self, file: Path, field: str, reason: str):
-        super().__init__(f"{file}: {field}: {reason}")
-        self.file = file
-        self.field = field
-        self.reason = reason
 
 
 class _Model(BaseModel):
@@ -136,12 +130,7 @@ def load_fixtures(directory: Path) -> Fixtures:
 
 
 def _load(path: Path, model: type[_M]) -> _M:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise FixtureError(path, "-", "file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FixtureError(path, "-", f"cannot read: {exc}") from None
+    text = read_text(path, FixtureError)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

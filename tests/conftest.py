@@ -28,6 +28,27 @@ PIT_FULL = "pit-00000000-0000-4000-8000-000000000001"
 PIT_OTHER_LOCATION = "pit-00000000-0000-4000-8000-000000000002"
 PIT_NO_SCOPE = "pit-00000000-0000-4000-8000-00000000000a"
 PIT_AGENCY = "pit-00000000-0000-4000-8000-0000000000ac"
+#: What the accounts endpoint lists for demo-location (fixtures/demo/locations.json).
+BAKERY_PROFILES = [
+    {
+        "id": "ttb-bakery-0001",
+        "name": "Demo Bakery",
+        "username": "demo_bakery",
+        "avatar": "https://example.invalid/avatars/demo-bakery.png",
+        "verified": True,
+        "isConnected": True,
+        "type": "BUSINESS",
+    },
+    {
+        "id": "ttb-bakery-0002",
+        "name": "Demo Bakery Cakes",
+        "username": "demo_bakery_cakes",
+        "avatar": "https://example.invalid/avatars/demo-bakery-cakes.png",
+        "verified": False,
+        "isConnected": True,
+        "type": "BUSINESS",
+    },
+]
 
 
 def mint(location: str | None = DEMO_LOCATION, *, company: str | None = None, **kw: Any) -> str:

@@ -8,6 +8,7 @@ from starlette.testclient import TestClient
 from mock_server.app import create_app
 from mock_server.settings import Settings
 from tests.conftest import (
+    BAKERY_PROFILES,
     DEMO_LOCATION,
     OTHER_LOCATION,
     PIT_AGENCY,
@@ -41,28 +42,7 @@ def test_the_grant_lists_the_locations_profiles(client: TestClient) -> None:
         "success": True,
         "statusCode": 200,
         "message": "Fetched Tiktok Business Account",
-        "results": {
-            "profile": [
-                {
-                    "id": "ttb-bakery-0001",
-                    "name": "Demo Bakery",
-                    "username": "demo_bakery",
-                    "avatar": "https://example.invalid/avatars/demo-bakery.png",
-                    "verified": True,
-                    "isConnected": True,
-                    "type": "BUSINESS",
-                },
-                {
-                    "id": "ttb-bakery-0002",
-                    "name": "Demo Bakery Cakes",
-                    "username": "demo_bakery_cakes",
-                    "avatar": "https://example.invalid/avatars/demo-bakery-cakes.png",
-                    "verified": False,
-                    "isConnected": True,
-                    "type": "BUSINESS",
-                },
-            ]
-        },
+        "results": {"profile": BAKERY_PROFILES},
     }
 
 

@@ -25,30 +25,11 @@ from mock_server.app import create_app
 from mock_server.live import LiveServer
 from mock_server.settings import Settings
 from tests.browser import CHROMIUM_ARGS, chromium_path
+from tests.conftest import BAKERY_PROFILES
 from tests.contract import ContractViolation, contract
 
 ROOT = Path(__file__).resolve().parent.parent
 ACCOUNT_ID = re.compile(r"^[0-9a-f]{24}$")
-BAKERY_PROFILES = [
-    {
-        "id": "ttb-bakery-0001",
-        "name": "Demo Bakery",
-        "username": "demo_bakery",
-        "avatar": "https://example.invalid/avatars/demo-bakery.png",
-        "verified": True,
-        "isConnected": True,
-        "type": "BUSINESS",
-    },
-    {
-        "id": "ttb-bakery-0002",
-        "name": "Demo Bakery Cakes",
-        "username": "demo_bakery_cakes",
-        "avatar": "https://example.invalid/avatars/demo-bakery-cakes.png",
-        "verified": False,
-        "isConnected": True,
-        "type": "BUSINESS",
-    },
-]
 
 
 def load_example_module() -> Any:

@@ -35,13 +35,21 @@ def verified_state(request: Request, ctx: MockContext, platform: Platform) -> Co
     return consent
 
 
-async def consent_page(request: Request) -> Response:
+def with_state(request: Request) -> tuple[Platform, MockContext, ConsentRequest] | Response:
+    """The platform, context and verified consent request, or the 400 page for a bad ``state``."""
     platform = platform_of(request)
     ctx = context_of(request)
     try:
-        consent = verified_state(request, ctx, platform)
+        return platform, ctx, verified_state(request, ctx, platform)
     except StateError as exc:
         return state_error(request, platform, str(exc))
+
+
+async def consent_page(request: Request) -> Response:
+    found = with_state(request)
+    if isinstance(found, Response):
+        return found
+    platform, ctx, consent = found
     scripted = request.scope.get(CONSENT_EFFECT_KEY)
     outcome = request.query_params.get("outcome") or consent.outcome or ctx.settings.consent_outcome
     if outcome not in CONSENT_OUTCOMES:
@@ -89,12 +97,10 @@ def finish_redirect(request: Request, decision: str, effect: str | None) -> Resp
 async def finish_page(request: Request) -> Response:
     if request.method != "GET":
         raise HTTPException(405)  # HEAD must not complete a grant; answered as NestJS's 404
-    platform = platform_of(request)
-    ctx = context_of(request)
-    try:
-        consent = verified_state(request, ctx, platform)
-    except StateError as exc:
-        return state_error(request, platform, str(exc))
+    found = with_state(request)
+    if isinstance(found, Response):
+        return found
+    platform, ctx, consent = found
     decision = request.query_params.get("decision")
     if decision not in ("approve", "cancel"):
         return state_error(request, platform, "decision must be approve or cancel")

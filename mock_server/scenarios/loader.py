@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from mock_server.pydantic_errors import first_error
+from mock_server.file_errors import FileError, first_error, read_text
 from mock_server.scenarios.model import Scenario
 
 SUFFIXES = (".yaml", ".yml", ".json")
@@ -19,12 +19,8 @@ _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 
-class ScenarioError(Exception):
-    def __init__(self, file: Path, field: str, reason: str):
-        super().__init__(f"{file}: {field}: {reason}")
-        self.file = file
-        self.field = field
-        self.reason = reason
+class ScenarioError(FileError):
+    """A scenario file is missing, unreadable or invalid."""
 
 
 @dataclass(frozen=True)
@@ -52,12 +48,7 @@ def load_file(path: Path) -> LoadedScenario:
     name = path.stem
     if not NAME.match(name):
         raise ScenarioError(path, "(file name)", "use lowercase letters, digits, '.', '_' or '-'")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(path, "-", "file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(path, "-", f"cannot read: {exc}") from None
+    text = read_text(path, ScenarioError)
     data = _parse(path, text)
     try:
         return LoadedScenario(name, path, Scenario.model_validate(data))

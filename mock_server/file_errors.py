@@ -1,14 +1,35 @@
-"""Turning a pydantic ValidationError into the "field: reason" users see for a bad file."""
+"""Problems with a file the user gave (fixtures, scenarios): always file, field and reason."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from pydantic import ValidationError
 
 #: Parts pydantic adds to an error's location for a union member (``constrained-int``,
 #: ``literal['forever']``, ``function-after[...]``): not fields a user wrote.
 _UNION_TAG = re.compile(r"^(constrained-\w+|literal\[.*\]|function-\w+\[.*\]|int|str|float|bool|none)$")
+
+
+class FileError(Exception):
+    """A user's file is missing, unreadable or invalid; ``field`` is ``-`` for the whole file."""
+
+    def __init__(self, file: Path, field: str, reason: str):
+        super().__init__(f"{file}: {field}: {reason}")
+        self.file = file
+        self.field = field
+        self.reason = reason
+
+
+def read_text(path: Path, error: type[FileError]) -> str:
+    """The file's text, or ``error`` saying why it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(path, "-", "file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(path, "-", f"cannot read: {exc}") from None
 
 
 def first_error(exc: ValidationError) -> tuple[str, str]:
