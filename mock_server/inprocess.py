@@ -32,6 +32,8 @@ class ASGISyncTransport(httpx.BaseTransport):
             asyncio.get_running_loop()
         except RuntimeError:
             with self._lock:  # one loop, one request at a time per transport
+                if self._loop.is_closed():  # closed by a client, used again: start afresh
+                    self._loop = asyncio.new_event_loop()
                 status, headers, content = self._loop.run_until_complete(self._call(scope, body))
         else:
             with ThreadPoolExecutor(1) as pool:

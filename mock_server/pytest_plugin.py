@@ -33,6 +33,16 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A marker without a ghl-mock fixture would do nothing: say so instead of passing silently."""
+    if item.get_closest_marker("ghl_scenario") is None:
+        return
+    if not {"ghl_mock", "ghl_mock_server"} & set(getattr(item, "fixturenames", ())):
+        pytest.fail(
+            "@pytest.mark.ghl_scenario needs the ghl_mock or ghl_mock_server fixture in the test", pytrace=False
+        )
+
+
 @pytest.fixture(scope="session")
 def ghl_mock_settings() -> Settings:
     """The mock's settings; override this fixture to use your own fixtures or scenarios directory."""

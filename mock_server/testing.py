@@ -183,6 +183,15 @@ class GhlMock:
         return cls(_RemoteBackend(url, client), client, secret)
 
     @property
+    def transport(self) -> httpx.BaseTransport:
+        """A new transport for your own ``httpx.Client(transport=mock.transport, base_url=mock.url)``,
+        whatever the mode: in-process it calls the app directly, live and remote it is a plain
+        socket transport. The client that takes it owns and closes it."""
+        if self.url == IN_PROCESS_URL and self.app is not None:
+            return ASGISyncTransport(self.app)
+        return httpx.HTTPTransport()
+
+    @property
     def url(self) -> str:
         """Base URL to point a client at (in-process: only this object's clients reach it)."""
         return self._backend.url

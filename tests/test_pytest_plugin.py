@@ -65,6 +65,11 @@ def test_connect_and_accounts(ghl_mock):
     assert ghl_mock.connect(decision="cancel").account_id is None
 
 
+def test_own_client_through_the_transport(ghl_mock):
+    with httpx.Client(transport=ghl_mock.transport, base_url=ghl_mock.url) as mine:
+        assert mine.get(START, params=QUERY, headers=ghl_mock.headers()).status_code == 302
+
+
 async def test_async_client(ghl_mock):
     async with ghl_mock.async_client() as client:
         response = await client.get(START, params=QUERY, headers=ghl_mock.headers())
@@ -126,12 +131,12 @@ def pytest_pyfunc_call(pyfuncitem):
 
 def test_fixtures_marker_and_isolation(pytester: pytest.Pytester, anyio_free: None) -> None:
     result = run(pytester, USER_TESTS)
-    result.assert_outcomes(passed=14)
+    result.assert_outcomes(passed=15)
 
 
 def test_the_same_suite_under_xdist(pytester: pytest.Pytester, anyio_free: None) -> None:
     result = run(pytester, USER_TESTS, "-n", "2")
-    result.assert_outcomes(passed=14)
+    result.assert_outcomes(passed=15)
 
 
 def test_the_same_suite_against_a_remote_server(
@@ -140,7 +145,7 @@ def test_the_same_suite_against_a_remote_server(
     with LiveServer(create_app(Settings())) as server:
         monkeypatch.setenv("GHL_MOCK_URL", server.url)
         result = run(pytester, USER_TESTS)
-    result.assert_outcomes(passed=14)
+    result.assert_outcomes(passed=15)
 
 
 def test_assertion_failures_list_near_misses(pytester: pytest.Pytester) -> None:
@@ -249,3 +254,10 @@ def test_an_unreachable_remote_server_is_named(pytester: pytest.Pytester, monkey
     result = run(pytester, "def test_a(ghl_mock):\n    pass\n")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*cannot reach the ghl-mock server at GHL_MOCK_URL=http://127.0.0.1:9*"])
+
+
+def test_a_marker_without_a_fixture_fails_clearly(pytester: pytest.Pytester) -> None:
+    source = "import pytest\n\n@pytest.mark.ghl_scenario('rate-limited')\ndef test_it():\n    pass\n"
+    result = run(pytester, source)
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*@pytest.mark.ghl_scenario needs the ghl_mock or ghl_mock_server fixture*"])
