@@ -23,7 +23,10 @@ def load_settings(**given: Any) -> Settings:
     except ValidationError as exc:
         lines = []
         for error in exc.errors():
-            field = str(error["loc"][0]) if error["loc"] else "settings"
+            if not error["loc"]:  # a rule across several settings
+                lines.append(f"  {error['msg']}")
+                continue
+            field = str(error["loc"][0])
             lines.append(f"  {field} ({_where(field)}): {error['msg']}")
         click.echo("ghl-mock: invalid settings:\n" + "\n".join(lines), err=True)
         sys.exit(2)

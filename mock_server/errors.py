@@ -14,6 +14,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from mock_server.masking import masked_query
 from mock_server.rules import Rule
 
 REASON_HEADER = "X-Ghl-Mock-Reason"
@@ -79,7 +80,8 @@ def raw_path_of(request: Request) -> str:
     path = request.scope.get("raw_path") or request.url.path.encode()
     query = request.scope.get("query_string", b"")
     text = bytes(path).decode("latin-1")
-    return f"{text}?{bytes(query).decode('latin-1')}" if query else text
+    # Echoed like Express's originalUrl, except credentials (a consent state, a token) are shortened.
+    return f"{text}?{masked_query(bytes(query).decode('latin-1'))}" if query else text
 
 
 def header_safe(text: str) -> str:

@@ -7,7 +7,7 @@ from copy import copy
 
 from uvicorn.logging import AccessFormatter
 
-from mock_server.recording import masked_query
+from mock_server.masking import masked_query
 
 
 class MaskingAccessFormatter(AccessFormatter):

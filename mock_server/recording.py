@@ -13,8 +13,10 @@ from datetime import UTC, datetime
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mock_server.journal import Journal, JournalEntry
-from mock_server.tokens import mask
+from mock_server.masking import masked_authorization, masked_query
 
+#: Longest text kept per journal field: the ring buffer bounds entries, this bounds each entry.
+MAX_TEXT = 2048
 #: Scope keys the scenario middleware fills in for the journal.
 SESSION_KEY = "ghl_mock.session"
 STEP_KEY = "ghl_mock.step"
@@ -22,25 +24,6 @@ STEP_KEY = "ghl_mock.step"
 
 def recorded(path: str) -> bool:
     return not path.startswith("/__mock/") or path.startswith("/__mock/oauth/")
-
-
-def masked_authorization(value: str | None) -> str | None:
-    """``Bearer pit-00…0001``: the scheme word stays readable only when it is a scheme."""
-    if value is None:
-        return None
-    scheme, _, token = value.partition(" ")
-    if scheme.lower() in ("bearer", "basic") and token:
-        return f"{scheme} {mask(token.strip())}"
-    return mask(value)
-
-
-def masked_query(query: str) -> str:
-    """The consent ``state`` is a signed credential for the flow: keep only its ends."""
-    parts = []
-    for part in query.split("&"):
-        key, sep, value = part.partition("=")
-        parts.append(f"{key}{sep}{mask(value)}" if key == "state" and value else part)
-    return "&".join(parts)
 
 
 _REQUEST_HEADERS = frozenset({b"authorization", b"version"})
@@ -97,17 +80,19 @@ class JournalMiddleware:
                 JournalEntry(
                     id=entry_id,
                     at=at,
-                    method=scope["method"],
-                    path=scope["path"],
-                    query=masked_query(query),
+                    method=scope["method"][:MAX_TEXT],
+                    path=scope["path"][:MAX_TEXT],
+                    query=masked_query(query)[:MAX_TEXT],
                     status=status if isinstance(status, int) else None,
                     durationMs=round((time.perf_counter() - began) * 1000, 3),
                     session=str(scope.get(SESSION_KEY, "default")),
                     client=f"{client[0]}:{client[1]}" if client else None,
                     authorization=masked_authorization(request.get(b"authorization")),
-                    version=request.get(b"version"),
+                    version=(request.get(b"version") or "")[:MAX_TEXT] or None,
                     rule=got.get(b"x-ghl-mock-rule"),
-                    reason=got.get(b"x-ghl-mock-reason") or failure or (None if status else "no response sent"),
+                    reason=got.get(b"x-ghl-mock-reason")
+                    or (failure[:MAX_TEXT] if failure else None)
+                    or (None if status else "no response sent"),
                     step=got.get(b"x-ghl-mock-step") or scope.get(STEP_KEY),
                 )
             )

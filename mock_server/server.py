@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import socket
 import sys
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -50,14 +51,19 @@ LOG_CONFIG: dict[str, Any] = {
 class _AnnouncingServer(uvicorn.Server):
     """A uvicorn server that calls ``on_ready`` once, when it is accepting connections."""
 
-    def __init__(self, config: uvicorn.Config, on_ready: Callable[[], None]):
+    def __init__(self, config: uvicorn.Config, on_ready: Callable[[], None], stopping: threading.Event):
         super().__init__(config)
         self._on_ready = on_ready
+        self._stopping = stopping
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets=sockets)
         if self.started and not self.should_exit:
             self._on_ready()
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        self._stopping.set()  # scripted delays and hangs answer now; in-flight requests finish
+        await super().shutdown(sockets=sockets)
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -156,7 +162,7 @@ def serve(settings: Settings) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _ignore_signal)
     try:
-        _AnnouncingServer(config, announce).run(sockets=[sock])
+        _AnnouncingServer(config, announce, app.state.ctx.state.stopping).run(sockets=[sock])
     finally:
         sock.close()
     return 0

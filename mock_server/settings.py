@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: Development default for the signing secret. It is public on purpose: ghl-mock's tokens
@@ -60,11 +60,12 @@ class Settings(BaseSettings):
         "the opener's origin); set your app's origin to prove your client works with a strict one.",
     )
 
-    @model_validator(mode="after")
-    def _watchable(self) -> Settings:
-        if self.watch and not self.scenarios_dir.is_dir():
-            raise ValueError(f"--watch needs an existing scenarios directory; {self.scenarios_dir} is not one")
-        return self
+    @field_validator("scenarios_dir")
+    @classmethod
+    def _existing_directory(cls, value: Path) -> Path:
+        if not value.is_dir():
+            raise ValueError(f"{value} is not a directory of scenario files")
+        return value
 
     @field_validator("secret")
     @classmethod

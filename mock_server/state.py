@@ -46,6 +46,9 @@ class MockState:
         self.journal = journal or Journal(1000)
         #: Tracebacks of exceptions raised while serving requests (the newest 100), until reset.
         self._errors: deque[str] = deque(maxlen=100)
+        #: Set when the server begins a graceful shutdown: scripted waits end at once, so every
+        #: request in flight gets its answer before the server stops.
+        self.stopping = threading.Event()
 
     def reset(self, session: str | None = None) -> None:
         """Forget everything requests have changed; with ``session``, only that session's positions."""

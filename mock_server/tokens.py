@@ -18,6 +18,7 @@ import jwt
 
 from mock_server.errors import ApiError
 from mock_server.fixtures import Fixtures
+from mock_server.masking import mask
 from mock_server.rules import TOKEN_INVALID_JWT, TOKEN_INVALID_PIT
 
 AuthClass = Literal["Location", "Company"]
@@ -62,13 +63,6 @@ def mint_token(
         "exp": issued + expires_in,
     }
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
-
-
-def mask(token: str) -> str:
-    """A token as it may appear in logs, the journal or a page: never whole."""
-    if len(token) <= 12:
-        return "***"
-    return f"{token[:6]}…{token[-4:]}"
 
 
 def bearer_of(authorization: str | None) -> str:

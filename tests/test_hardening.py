@@ -283,3 +283,41 @@ def test_bounded_soak_loses_and_doubles_nothing(tmp_path: Path) -> None:
     for n in range(clients):  # each session's own position: exactly two 503s, then 200s
         assert seen[("accounts", 503, f"soak-{n}")] == 2
         assert seen[("accounts", 200, f"soak-{n}")] == flows - 2
+
+
+def test_sigterm_answers_scripted_hangs_at_once(tmp_path: Path) -> None:
+    """A hang or a long delay in flight must not hold the shutdown past 5 s or end in a 500."""
+    files = {
+        "hold": "description: h\nsteps:\n  - {hang: {seconds: 60}, repeat: forever}\n",
+        "late": "description: l\nsteps:\n  - {delay: {fixed_ms: 30000}, repeat: forever}\n",
+    }
+    proc = spawn("--scenarios-dir", str(scenario_dir(tmp_path, files)))
+    try:
+        base = ready_url(proc)
+
+        async def in_flight() -> list[int]:
+            async with httpx.AsyncClient(timeout=20) as client:
+                tasks = [
+                    asyncio.ensure_future(
+                        client.get(
+                            f"{base}{START}",
+                            params={"locationId": DEMO_LOCATION, "userId": "u"},
+                            headers={**headers(), "X-Mock-Scenario": name},
+                        )
+                    )
+                    for name in ("hold", "late", "hold")
+                ]
+                await asyncio.sleep(0.5)
+                began = time.monotonic()
+                proc.send_signal(signal.SIGTERM)
+                responses = await asyncio.gather(*tasks)
+                assert time.monotonic() - began < 3
+                return [r.status_code for r in responses]
+
+        assert asyncio.run(in_flight()) == [504, 302, 504]
+        assert proc.wait(5) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        _, err = proc.communicate()
+    assert "Traceback" not in err and "CancelledError" not in err

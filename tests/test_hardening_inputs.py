@@ -76,3 +76,18 @@ def test_token_refuses_an_empty_id() -> None:
     result = CliRunner().invoke(main, ["token", "--location-id", ""])
     assert result.exit_code == 2
     assert "must not be empty" in result.output
+
+
+def test_a_404_echoes_the_path_but_never_a_whole_credential(client: TestClient) -> None:
+    state = start_flow(client).split("state=")[1]
+    response = client.get(f"/__mock/oauth/nope/consent?state={state}&access_token=abcdefghijklmnopqrstuvwxyz")
+    assert response.status_code == 404
+    message = response.json()["message"]
+    assert message.startswith("Cannot GET /__mock/oauth/nope/consent?state=eyJhbG")
+    assert state not in message and "abcdefghijklmnopqrstuvwxyz" not in message
+
+
+def test_journal_entries_are_bounded_in_size(client: TestClient) -> None:
+    client.get(START, params={**QUERY, "junk": "x" * 60_000}, headers=headers())
+    entry = client.get("/__mock/journal").json()["entries"][0]
+    assert len(entry["query"]) <= 2048

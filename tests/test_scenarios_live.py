@@ -188,4 +188,5 @@ def test_an_active_scenario_survives_its_file_briefly_disappearing(tmp_path: Pat
 def test_watch_needs_an_existing_directory(tmp_path: Path) -> None:
     result = run_serve("--watch", "--scenarios-dir", str(tmp_path / "missing"))
     assert result.returncode == 2
-    assert "--watch needs an existing scenarios directory" in result.stderr
+    assert "scenarios_dir (--scenarios-dir / GHL_MOCK_SCENARIOS_DIR)" in result.stderr
+    assert "is not a directory of scenario files" in result.stderr

@@ -4,6 +4,7 @@ the real checks, so a scripted error is byte for byte the real one."""
 from __future__ import annotations
 
 import asyncio
+import threading
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -104,19 +105,31 @@ def prefer_step(endpoint: str, header: str | None) -> Step | None:
     return table[code]
 
 
-async def hang(scope: Scope, receive: Receive, seconds: float) -> bool:
-    """Hold the request until the client disconnects or ``seconds`` pass. True: still connected."""
+async def hang(scope: Scope, receive: Receive, seconds: float, stopping: threading.Event) -> bool:
+    """Hold the request until the client disconnects, ``seconds`` pass, or the server shuts down.
+    True: the client is still there (and gets a 504)."""
     if transport_of(scope) is None:
         from mock_server.scenarios.inprocess_faults import HangTimeout
 
         raise HangTimeout("ghl-mock scenario: the server never answered (hang)")
     request = Request(scope, receive)
     deadline = asyncio.get_running_loop().time() + seconds
-    while asyncio.get_running_loop().time() < deadline:
+    while asyncio.get_running_loop().time() < deadline and not stopping.is_set():
         if await request.is_disconnected():
             return False
         await asyncio.sleep(0.05)
     return True
+
+
+async def delay(seconds: float, stopping: threading.Event) -> None:
+    """Scripted latency, cut short when the server shuts down (so shutdown stays graceful)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while not stopping.is_set():
+        remaining = deadline - loop.time()
+        if remaining <= 0:
+            return
+        await asyncio.sleep(min(remaining, 0.05))
 
 
 async def empty_reply(scope: Scope) -> None:

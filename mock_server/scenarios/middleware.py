@@ -11,8 +11,6 @@ ride in the signed ``state`` and are read back here.
 
 from __future__ import annotations
 
-import asyncio
-
 from starlette.datastructures import Headers, QueryParams
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -98,7 +96,7 @@ class ScenarioMiddleware:
 
     async def _answer(self, decision: Decision, endpoint: str, scope: Scope, receive: Receive, send: Send) -> None:
         if decision.delay_seconds:
-            await asyncio.sleep(decision.delay_seconds)
+            await actions.delay(decision.delay_seconds, self.ctx.state.stopping)
         step = decision.step
         action = step.action
         if action == "error" and step.error is not None:
@@ -110,7 +108,7 @@ class ScenarioMiddleware:
         elif action == "raw" and step.raw is not None:
             await actions.raw_response(step.raw)(scope, receive, send)
         elif action == "hang" and step.hang is not None:
-            if await actions.hang(scope, receive, step.hang.seconds):
+            if await actions.hang(scope, receive, step.hang.seconds, self.ctx.state.stopping):
                 await actions.gateway_response(504)(scope, receive, send)
         elif action == "broken":
             await self._broken(step, scope, receive, send)

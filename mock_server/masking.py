@@ -1,0 +1,33 @@
+"""Credentials as they may appear in logs, the journal, pages and error bodies: never whole."""
+
+from __future__ import annotations
+
+
+def mask(token: str) -> str:
+    """A token as it may appear in logs, the journal or a page: never whole."""
+    if len(token) <= 12:
+        return "***"
+    return f"{token[:6]}…{token[-4:]}"
+
+
+def masked_authorization(value: str | None) -> str | None:
+    """``Bearer pit-00…0001``: the scheme word stays readable only when it is a scheme."""
+    if value is None:
+        return None
+    scheme, _, token = value.partition(" ")
+    if scheme.lower() in ("bearer", "basic") and token:
+        return f"{scheme} {mask(token.strip())}"
+    return mask(value)
+
+
+#: Query parameters whose values are credentials (the consent ``state``, OAuth-style tokens).
+SECRET_PARAMS = frozenset({"state", "token", "access_token", "code", "refresh_token"})
+
+
+def masked_query(query: str) -> str:
+    """A query string with credential values shortened to their ends (``state=eyJhbG…3Go``)."""
+    parts = []
+    for part in query.split("&"):
+        key, sep, value = part.partition("=")
+        parts.append(f"{key}{sep}{mask(value)}" if key.lower() in SECRET_PARAMS and value else part)
+    return "&".join(parts)
