@@ -204,14 +204,20 @@ def test_readme_curl_example_works_as_written(server: tuple[subprocess.Popen[str
     assert missing.headers["x-ghl-mock-rule"] == "version_missing"
 
 
-def test_serve_options_reach_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    captured: list[Settings] = []
+@pytest.fixture
+def captured(monkeypatch: pytest.MonkeyPatch) -> list[Settings]:
+    """The Settings `ghl-mock serve` would run with (the server itself is not started)."""
+    seen: list[Settings] = []
 
     def fake_serve(settings: Settings) -> int:
-        captured.append(settings)
+        seen.append(settings)
         return 0
 
     monkeypatch.setattr("mock_server.server.serve", fake_serve)
+    return seen
+
+
+def test_serve_options_reach_the_settings(captured: list[Settings]) -> None:
     args = (
         "--port 0 --post-message-origin http://localhost:5173 --consent-outcome cancel --browser-navigation strict "
         "--cors-origin http://a.test --cors-origin http://b.test:* --strict-version --scenario rate-limited "
@@ -236,21 +242,12 @@ def test_serve_options_reach_the_settings(monkeypatch: pytest.MonkeyPatch) -> No
     assert settings.model_dump(include=set(expected)) == expected
 
 
-def test_no_cors_flag(monkeypatch: pytest.MonkeyPatch) -> None:
-    captured: list[Settings] = []
-    monkeypatch.setattr("mock_server.server.serve", lambda settings: captured.append(settings) or 0)  # type: ignore[func-returns-value]
+def test_no_cors_flag(captured: list[Settings]) -> None:
     assert CliRunner().invoke(main, ["serve", "--no-cors"]).exit_code == 0
     assert captured[0].cors_origins == []
 
 
-def test_environment_feeds_settings_and_options_win(monkeypatch: pytest.MonkeyPatch) -> None:
-    captured: list[Settings] = []
-
-    def fake_serve(settings: Settings) -> int:
-        captured.append(settings)
-        return 0
-
-    monkeypatch.setattr("mock_server.server.serve", fake_serve)
+def test_environment_feeds_settings_and_options_win(captured: list[Settings]) -> None:
     env = {"GHL_MOCK_PORT": "9999", "GHL_MOCK_CONSENT_OUTCOME": "approve", "GHL_MOCK_CORS_ORIGINS": '["http://x.test"]'}
     result = CliRunner().invoke(main, ["serve", "--port", "1234"], env=env)
     assert result.exit_code == 0, result.output
