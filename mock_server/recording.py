@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mock_server.journal import Journal, JournalEntry
 from mock_server.masking import masked_authorization, masked_query
+from mock_server.scenarios.engine import DEFAULT_SESSION
 
 #: Longest text kept per journal field: the ring buffer bounds entries, this bounds each entry.
 MAX_TEXT = 2048
@@ -85,7 +86,7 @@ class JournalMiddleware:
                     query=masked_query(query)[:MAX_TEXT],
                     status=status if isinstance(status, int) else None,
                     durationMs=round((time.perf_counter() - began) * 1000, 3),
-                    session=str(scope.get(SESSION_KEY, "default")),
+                    session=str(scope.get(SESSION_KEY, DEFAULT_SESSION)),
                     client=f"{client[0]}:{client[1]}" if client else None,
                     authorization=masked_authorization(request.get(b"authorization")),
                     version=(request.get(b"version") or "")[:MAX_TEXT] or None,

@@ -55,16 +55,12 @@ class ScenarioMiddleware:
             return
         scope[SESSION_KEY] = session[:MAX_SESSION_KEY]
         engine = self.ctx.state.engine
-        if (
-            endpoint is None
-            or scope["method"] == "OPTIONS"
-            or (only is None and b"prefer" not in wanted and not engine.has_active)
-        ):
+        if endpoint is None or (only is None and b"prefer" not in wanted and not engine.has_active):
             await self.app(scope, receive, send)  # the common case: nothing scripted applies
             return
         try:
             query = QueryParams(scope.get("query_string", b""))
-            decision = self._decide(endpoint, scope, Headers(scope=scope), query, session, only)
+            decision = self._decide(endpoint, scope, wanted.get(b"prefer"), query, session, only)
         except MockUsageError as exc:
             await mock_usage_error(str(exc))(scope, receive, send)
             return
@@ -82,16 +78,16 @@ class ScenarioMiddleware:
         return consent.session or session, consent.scenario or only
 
     def _decide(
-        self, endpoint: str, scope: Scope, headers: Headers, query: QueryParams, session: str, only: str | None
+        self, endpoint: str, scope: Scope, prefer: str | None, query: QueryParams, session: str, only: str | None
     ) -> Decision | None:
-        forced = actions.prefer_step(endpoint, headers.get("prefer"))
+        forced = actions.prefer_step(endpoint, prefer)
         if forced is not None:
             return Decision("prefer", 0, forced, 0.0)
         engine = self.ctx.state.engine
         if only is not None and not engine.knows(only):
             known = ", ".join(sorted(engine.scenarios)) or "(none loaded)"
             raise MockUsageError(f"{SCENARIO_HEADER}: no scenario named {only!r}; loaded: {known}")
-        view = RequestView(endpoint, scope["method"], query.multi_items(), headers)
+        view = RequestView(endpoint, scope["method"], query.multi_items(), Headers(scope=scope))
         return engine.decide(view, session, only)
 
     async def _answer(self, decision: Decision, endpoint: str, scope: Scope, receive: Receive, send: Send) -> None:
