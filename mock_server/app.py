@@ -23,7 +23,6 @@ from mock_server.fixtures import Fixtures, load_fixtures
 from mock_server.recording import JournalMiddleware
 from mock_server.routes import consent, control, mock_api, oauth
 from mock_server.scenarios.loader import LoadResult, load_directory
-from mock_server.scenarios.middleware import ScenarioMiddleware
 from mock_server.settings import Settings
 
 
@@ -51,7 +50,6 @@ def create_app(
         middleware=[
             Middleware(JournalMiddleware, journal=ctx.state.journal),
             *cors_middleware(settings.cors_origins),
-            Middleware(ScenarioMiddleware, ctx=ctx),
         ],
         exception_handlers={
             ApiError: handle_api_error,

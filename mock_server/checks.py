@@ -1,59 +1,85 @@
-"""The checks every mocked endpoint runs, in the order of ``rules.STAGE_ORDER``."""
+"""The checks every mocked operation runs, in the order of ``rules.STAGE_ORDER``.
+
+``authorize`` takes the operation's row and returns what the handler needs (the version, the
+principal, the validated query and body, the location); the first failing check raises its
+rule's ``ApiError``. The account stage belongs to the handlers (it needs the state).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from starlette.requests import Request
 
 from mock_server.context import MockContext
 from mock_server.errors import ApiError
+from mock_server.operations import Operation
 from mock_server.rules import (
     LOCATION_FORBIDDEN,
+    PLATFORM_RETIRED,
     TOKEN_AGENCY_PIT,
     TOKEN_COMPANY_OAUTH,
     TOKEN_MISSING_SCOPE,
 )
 from mock_server.tokens import Principal, bearer_of
-from mock_server.validation import QueryParam, validate_query
+from mock_server.validation import MAX_BODY_BYTES, parse_json_body, validate_body, validate_query
 from mock_server.versions import check_version
 
 
 @dataclass(frozen=True, slots=True)
 class Authorized:
-    query: dict[str, str]
+    #: The accepted ``Version`` (None for a let-through browser navigation).
+    version: str | None
     #: None when a header-less browser navigation was let through (``browser_navigation=accept``).
     principal: Principal | None
+    query: dict[str, str]
+    body: dict[str, Any]
+    location_id: str
 
 
-def authorize(
-    request: Request,
-    ctx: MockContext,
-    *,
-    scope: str,
-    query_spec: Sequence[QueryParam],
-    location_param: str | None = None,
-    path_location: str | None = None,
-    navigation_ok: bool = False,
-) -> Authorized:
-    """Run version → token → query → location; raise the first failing rule's ``ApiError``.
-
-    The location comes from the path when the route has one (``path_location``), else from
-    the validated query parameter ``location_param``. With ``navigation_ok`` and the
-    ``browser_navigation=accept`` setting, a top-level browser navigation that carries neither
-    ``Version`` nor ``Authorization`` (what ``window.open`` sends) skips the header checks.
-    """
-    if navigation_ok and ctx.settings.browser_navigation == "accept" and is_headerless_navigation(request):
-        return Authorized(validate_query(request.query_params.multi_items(), query_spec), None)
+async def authorize(op: Operation, request: Request, ctx: MockContext) -> Authorized:
+    """Run version → body parse → token → query → body → location → platform for ``op``."""
+    if op.kind == "start" and ctx.settings.browser_navigation == "accept" and is_headerless_navigation(request):
+        query = _query(op, request)
+        _check_retired(op, ctx)
+        return Authorized(None, None, query, {}, query["locationId"])
     # Node joins a repeated header's values with ", " before HighLevel's code sees them.
     versions = request.headers.getlist("version")
-    check_version(", ".join(versions) if versions else None, ctx.accepted_versions)
-    principal = check_principal(request.headers.get("authorization"), ctx, scope)
-    query = validate_query(request.query_params.multi_items(), query_spec)
-    location_id = path_location if path_location is not None else query[str(location_param)]
+    version = check_version(", ".join(versions) if versions else None, ctx.accepted_versions)
+    parsed: Any = {}
+    if op.body is not None:
+        parsed = parse_json_body(await read_body(request), request.headers.get("content-type"))
+    principal = check_principal(request.headers.get("authorization"), ctx, op.scope)
+    query = _query(op, request)
+    body = validate_body(parsed, op.body) if op.body is not None else {}
+    location_id = query["locationId"] if op.location_in == "query" else request.path_params["locationId"]
     check_location(principal, location_id)
-    return Authorized(query, principal)
+    _check_retired(op, ctx)
+    return Authorized(version, principal, query, body, location_id)
+
+
+def _query(op: Operation, request: Request) -> dict[str, str]:
+    return validate_query(request.query_params.multi_items(), op.query)
+
+
+def _check_retired(op: Operation, ctx: MockContext) -> None:
+    platform = op.platform
+    if platform is not None and platform.retired and platform.slug not in ctx.settings.legacy_platforms:
+        reason = f"{platform.slug} is retired (serve it with --legacy-platform {platform.slug})"
+        raise ApiError(PLATFORM_RETIRED, reason, value=platform.retired)
+
+
+async def read_body(request: Request) -> bytes:
+    """The request body, read only one byte past the limit (a bigger body is refused unread)."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            break
+    return b"".join(chunks)
 
 
 def is_headerless_navigation(request: Request) -> bool:

@@ -108,9 +108,15 @@ def main() -> None:
     default=None,
     help="Let non-loopback clients use the control API.  [default: no]",
 )
+@click.option(
+    "--legacy-platform",
+    "legacy_platforms",
+    multiple=True,
+    help="Serve a retired platform (twitter) as before, instead of its 400. Repeatable.",
+)
 def serve(**options: Any) -> None:
     """Serve the mock until interrupted (Ctrl-C or SIGTERM)."""
-    for repeatable in ("cors_origins", "scenarios"):
+    for repeatable in ("cors_origins", "scenarios", "legacy_platforms"):
         if not options[repeatable]:
             options[repeatable] = None  # not given: keep the environment's or the default list
     if options.pop("no_cors"):

@@ -1,45 +1,45 @@
 """A server-level hook for faults an ASGI app cannot express: closing a connection with no
 reply, or in the middle of a body.
 
-``TrackingHTTPProtocol`` is uvicorn's HTTP protocol plus a registry from the peer address (what
-ASGI puts in ``scope["client"]``) to the connection's transport. ``serve`` and ``LiveServer`` use
-it. In-process (no socket) the registry has no entry, and the faults raise the httpx exception
-a client would get from a real socket instead.
+``TrackingHTTPProtocol`` is uvicorn's HTTP protocol that puts each connection's own transport
+into the scope of every request it carries (``scope["ghl_mock.transport"]``). ``serve`` and
+``LiveServer`` use it. In-process (no socket) the key is absent, and the faults raise the httpx
+exception a client would get from a real socket instead. The transport is looked up per
+request, never by peer address: an in-process client's made-up address may be a live one's.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import cast
 
-from starlette.types import Scope
+from starlette.types import Receive, Scope, Send
 
 try:  # uvicorn's "auto" choice: httptools when installed, h11 otherwise
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as _Base
 except ImportError:  # pragma: no cover - uvicorn[standard] brings httptools
     from uvicorn.protocols.http.h11_impl import H11Protocol as _Base  # type: ignore[assignment]
 
-_transports: dict[tuple[Any, ...], asyncio.Transport] = {}
+TRANSPORT_KEY = "ghl_mock.transport"
 
 
 class TrackingHTTPProtocol(_Base):
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
-        peer = transport.get_extra_info("peername")
-        self._ghl_mock_peer = tuple(peer[:2]) if isinstance(peer, tuple) else None
-        if self._ghl_mock_peer is not None:
-            _transports[self._ghl_mock_peer] = transport
+        # Both uvicorn protocols start every request cycle with ``self.app``: wrapping it per
+        # connection hands the app this connection's transport, whichever protocol runs.
+        app = self.app
 
-    def connection_lost(self, exc: Exception | None) -> None:
-        peer = getattr(self, "_ghl_mock_peer", None)
-        if peer is not None and _transports.get(peer) is self.transport:
-            del _transports[peer]
-        super().connection_lost(exc)
+        async def with_transport(scope: Scope, receive: Receive, send: Send) -> None:
+            scope[TRANSPORT_KEY] = transport
+            await app(scope, receive, send)
+
+        self.app = with_transport
 
 
 def transport_of(scope: Scope) -> asyncio.Transport | None:
-    client = scope.get("client")
-    return _transports.get(tuple(client)) if client else None
+    """The transport of the connection that carried this request; None in-process."""
+    return cast("asyncio.Transport | None", scope.get(TRANSPORT_KEY))  # uvloop's is no subclass
 
 
 async def drop(transport: asyncio.Transport) -> None:

@@ -9,6 +9,8 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from mock_server.operations import METHODS
+
 ALLOWED_HEADERS = (
     "Authorization",
     "Version",
@@ -58,7 +60,7 @@ class OnlyWithOrigin:
         self.cors = CORSMiddleware(
             app,
             allow_origin_regex=allow_origin_regex,
-            allow_methods=["GET", "OPTIONS"],
+            allow_methods=[*METHODS, "OPTIONS"],
             allow_headers=list(ALLOWED_HEADERS),
             expose_headers=list(EXPOSED_HEADERS),
             max_age=600,

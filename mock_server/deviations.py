@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final
 
+from mock_server.operations import OPERATIONS
+
 #: The generic error body every documented DTO shares: {statusCode: number, message: string}.
 GENERIC_ERROR = ("common/common-schemas.json", "#/components/schemas/BadRequestDTO")
 
@@ -25,7 +27,7 @@ class Deviation:
     #: For an undocumented status: (file under fixtures/openapi, JSON pointer) the body must match.
     body_schema: tuple[str, str] | None = None
     #: For a schema bug: (JSON pointer into apps/social-media-posting.json, the schema used instead)...
-    schema_patches: tuple[tuple[str, dict[str, Any]], ...] = ()
+    schema_patches: tuple[tuple[str, Any], ...] = ()
     #: Only answers a scenario step produced (``X-Ghl-Mock-Step``) may use this status.
     scripted_only: bool = False
     #: A schemathesis check that tests the spec's letter on this point, switched off for it.
@@ -34,17 +36,60 @@ class Deviation:
     key: str | None = None
 
 
+def _pointer(path: str) -> str:
+    return path.replace("~", "~0").replace("/", "~1")
+
+
+_STARTS = [op for op in OPERATIONS if op.kind == "start"]
+#: The attach answers' account-record schemas, whose ``platform`` and ``type`` are typed ``object``.
+_RECORD_SCHEMAS = (
+    "SocialGoogleMediaAccountSchema",
+    "SocialMediaFacebookAccountSchema",
+    "SocialMediaInstagramAccountSchema",
+    "SocialMediaLinkedInAccountSchema",
+    "SocialMediaTwitterAccountSchema",
+    "SocialMediaTiktokAccountSchema",
+)
+
+#: What each attach DTO requires in the mock (the spec's DTOs require nothing, or IG's pageId).
+_ATTACH_REQUIRED = {
+    "AttachFBAccountDTO": ("originId",),
+    "AttachIGAccountDTO": ("originId",),
+    "AttachLinkedinAccountDTO": ("originId",),
+    "AttachTwitterAccountDTO": ("originId",),
+    "AttachTiktokAccountDTO": ("originId",),
+    "AttachGMBLocationDTO": ("location", "account"),
+}
+
+
+def _strict_body(dto: str, required: tuple[str, ...]) -> tuple[tuple[str, dict[str, Any] | list[str] | bool], ...]:
+    base = f"/components/schemas/{dto}"
+    patches: list[tuple[str, Any]] = [(f"{base}/required", list(required)), (f"{base}/additionalProperties", False)]
+    patches.append((f"{base}/properties/platform", {"type": "string", "description": "tolerated (ghl-mock)"}))
+    for name in required:
+        kind = (
+            {"type": "object", "minProperties": 1}
+            if name in ("location", "account")
+            else {"type": "string", "minLength": 1}
+        )
+        patches.append((f"{base}/properties/{name}", kind))
+    return tuple(patches)
+
+
 _STATUS_AND_SCHEMA_ROWS = (
-    Deviation(
-        "start-tiktok-business-oauth",
-        302,
-        "200 'Successful Response' with no body",
-        "302 Found, `Location` = the mock consent page carrying a signed `state`",
-        "research §3.1 [OBSERVED] live start endpoints redirect; integrators read the 302 "
-        "`Location` with `redirect: manual` (IkonicR/ads-x-create-v2)",
+    *(
+        Deviation(
+            op.operation_id,
+            302,
+            "200 'Successful Response' with no body",
+            "302 Found, `Location` = the mock consent page carrying a signed `state`",
+            "research §3.1 [OBSERVED] live start endpoints redirect; integrators read the 302 "
+            "`Location` with `redirect: manual` (IkonicR/ads-x-create-v2)",
+        )
+        for op in _STARTS
     ),
     Deviation(
-        "get-tiktok-business-profile",
+        "*",
         200,
         '`TiktokProfileSchema.type` is declared `type: object` (its example is the string "BUSINESS")',
         "`type` is the string `BUSINESS` (or `PROFILE`), as the example and description say",
@@ -57,17 +102,65 @@ _STATUS_AND_SCHEMA_ROWS = (
         ),
     ),
     Deviation(
-        "start-tiktok-business-oauth",
-        422,
-        "`locationId` and `userId` are `type: string` with no `minLength`, so `?userId=` is schema-valid",
-        "an empty required parameter is refused with `X should not be empty`, as class-validator's "
-        "@IsNotEmpty does; the spec gains `minLength: 1` for both",
-        "research §3.4 [OBSERVED] `locationId should not be empty` / `userId should not be empty` on "
-        "HighLevel endpoints",
+        "*",
+        201,
+        "the attach answers' `platform` and `type` are declared `type: object` (their examples are strings)",
+        "both are strings (`facebook`, `page`), as every example says",
+        "research §4.7 [SPEC] enum-typed-as-object fields; the examples and descriptions are strings",
         schema_patches=tuple(
-            (f"/paths/~1social-media-posting~1oauth~1tiktok-business~1start/get/parameters/{i}/schema", schema)
-            for i, schema in ((1, {"type": "string", "minLength": 1}), (2, {"type": "string", "minLength": 1}))
+            (f"/components/schemas/{name}/properties/{field}", {"type": "string"})
+            for name in _RECORD_SCHEMAS
+            for field in ("platform", "type")
         ),
+    ),
+    Deviation(
+        "attach-facebook-page-group",
+        0,
+        '`AttachFBAccountDTO.type` is declared `type: object` (its example is "page")',
+        "`type` must be a string when given (`type must be a string` otherwise)",
+        "research §4.7 [SPEC] the declared type contradicts the example; real clients send `type: 'page'`",
+        schema_patches=(("/components/schemas/AttachFBAccountDTO/properties/type", {"type": "string"}),),
+    ),
+    Deviation(
+        "attach-instagram-page-group",
+        0,
+        "`AttachIGAccountDTO` requires `pageId`",
+        "`pageId` is optional: a body without it attaches",
+        "platforms research [OBSERVED]: real clients attach Instagram with {originId, name, avatar} and no pageId",
+        key="instagram-page-id",
+    ),
+    Deviation(
+        "*",
+        422,
+        "`locationId` and `userId` are `type: string` with no `minLength`, so `?userId=` is schema-valid; "
+        "the attach DTOs declare no required field",
+        "an empty required parameter is refused with `X should not be empty`, as class-validator's "
+        "@IsNotEmpty does (the start operations' spec gains `minLength: 1` for both); attach requires a "
+        "non-empty `originId` (google: `location` and `account`), without which no account can be made, and "
+        "refuses undeclared properties (`forbidNonWhitelisted`; `platform`, which real clients send, is "
+        "tolerated): the attach DTOs gain `required`, `minLength`/`minProperties`, `platform` and "
+        "`additionalProperties: false`",
+        "research §3.4 [OBSERVED] `locationId should not be empty` / `userId should not be empty` on "
+        "HighLevel endpoints; decisions #54",
+        schema_patches=tuple(
+            (f"/paths/{_pointer(op.path)}/get/parameters/{i}/schema", {"type": "string", "minLength": 1})
+            for op in _STARTS
+            for i in (1, 2)
+        )
+        + tuple(patch for dto, required in _ATTACH_REQUIRED.items() for patch in _strict_body(dto, required)),
+    ),
+    *(
+        Deviation(
+            op.operation_id,
+            413,
+            "no 413 documented",
+            "a JSON body over 100 kB answers `413 {statusCode: 413, message: 'request entity too large', "
+            "error: 'Payload Too Large'}`",
+            "[INFERRED] body-parser's default limit under NestJS (decisions #53)",
+            body_schema=GENERIC_ERROR,
+        )
+        for op in OPERATIONS
+        if op.body is not None
     ),
     Deviation(
         "*",
@@ -118,10 +211,46 @@ _DESCRIPTIVE_ROWS = (
     Deviation(
         "get-tiktok-business-profile",
         200,
-        "the `statusCode` example in the 200 body is 201",
-        "the body's `statusCode` is 200, as the HTTP status (the schema says `number`; only the example differs)",
-        "research §2.5: every other GET DTO's example is 200; decisions #25",
+        "the `statusCode` example in the 200 body is 201 (and `SocialMediaLinkedInAccountResponseDTO`'s is 200 "
+        "for a 201)",
+        "the body's `statusCode` is the HTTP status: 200 for every GET, 201 for every attach",
+        "research §2.5: every other GET DTO's example is 200, every other attach's 201; decisions #25",
         key="body-status-code",
+    ),
+    Deviation(
+        "*",
+        0,
+        "security: facebook/linkedin start and every get/attach list `bearer: []`; twitter's get/attach none",
+        "every operation needs a token with the scope Scopes.md gives it (operations.SCOPES): "
+        "`oauth.readonly` for start and get, `oauth.write` for attach, `account.readonly`/`.write` for list/delete",
+        "research §4.9: Scopes.md is the more specific source; decisions #28",
+        key="scopes",
+    ),
+    Deviation(
+        "get-account",
+        0,
+        "get-account declares no query parameters",
+        "`?fetchAll=true` is accepted (other unknown parameters are 422 `property X should not exist`)",
+        "platforms research: real clients poll `/{locationId}/accounts?fetchAll=true` after the popup closes",
+        key="fetch-all",
+    ),
+    Deviation(
+        "*",
+        0,
+        "GetAccountSchema lists id, oauthId, profileId, name, platform, type, expire, isExpired, meta",
+        "each account also carries `avatar` and `deleted`, which real clients read (the schema allows extra keys)",
+        "platforms research: squidgyseth, IkonicR/ads-x-create-v2 read avatar and deleted",
+        key="account-extras",
+    ),
+    Deviation(
+        "start-twitter-oauth",
+        0,
+        "the twitter operations are documented as usable (start-twitter-oauth's description says X is "
+        "no longer supported since 2024-12-04)",
+        "every twitter operation answers 400 with the spec's sentence after the usual checks; "
+        "`--legacy-platform twitter` serves the old flow",
+        "[SPEC] deprecation note; live answer [UNKNOWN]; decisions #55",
+        key="twitter-retired",
     ),
     Deviation(
         "*",
@@ -176,6 +305,9 @@ def deviation_for(operation_id: str, status: int) -> Deviation | None:
     return None
 
 
+_MAY_ADD = frozenset({"required", "additionalProperties", "platform"})
+
+
 def replace_at(document: dict[str, Any], pointer: str, value: Any) -> None:
     """Replace the node at a JSON pointer; a pointer that names nothing is an error."""
     *parents, last = [p.replace("~1", "/").replace("~0", "~") for p in pointer.lstrip("/").split("/")]
@@ -185,6 +317,6 @@ def replace_at(document: dict[str, Any], pointer: str, value: Any) -> None:
     if isinstance(node, list):
         node[int(last)] = value
         return
-    if last not in node:
+    if last not in node and last not in _MAY_ADD:  # a DTO may gain these
         raise KeyError(f"deviation patch {pointer} points at nothing in the spec")
     node[last] = value

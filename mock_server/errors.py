@@ -1,8 +1,9 @@
 """Errors are data; this module is the one place that turns them into HTTP responses.
 
 ``ApiError`` carries a row of the rule table (``rules.py``) plus what the request contributed.
-The body is exactly what HighLevel sends; the ``X-Ghl-Mock-Reason`` header says, for humans and
-for the journal, which check failed and why (HighLevel itself does not send it).
+The body is exactly what HighLevel sends; the ``X-Ghl-Mock-Reason`` header says, for humans,
+which check failed and why (HighLevel itself does not send it), and the same diagnosis goes
+into the request scope (``wire.RULE_KEY``/``REASON_KEY``), where the journal reads it.
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.types import Scope
 
 from mock_server.masking import masked_query
 from mock_server.rules import Rule
+from mock_server.wire import REASON_HEADER, REASON_KEY, RULE_HEADER, RULE_KEY
 
-REASON_HEADER = "X-Ghl-Mock-Reason"
 _UNPRINTABLE = re.compile(r"[^ -~]")
-RULE_HEADER = "X-Ghl-Mock-Rule"
 
 
 class MockUsageError(Exception):
@@ -49,29 +50,39 @@ def error_body(rule: Rule, *, value: str = "", messages: list[str] | None = None
     return body
 
 
-def render_api_error(error: ApiError) -> Response:
+def diagnose(scope: Scope | None, rule: str | None, reason: str) -> dict[str, str]:
+    """Leave the diagnosis where the journal reads it; return it as response headers."""
+    if scope is not None:
+        scope[REASON_KEY] = header_safe(reason)
+        if rule is not None:
+            scope[RULE_KEY] = rule
+    headers = {REASON_HEADER: header_safe(reason)}
+    if rule is not None:
+        headers[RULE_HEADER] = rule
+    return headers
+
+
+def render_api_error(error: ApiError, scope: Scope | None = None) -> Response:
     return JSONResponse(
-        error.body(),
-        status_code=error.rule.status,
-        headers={REASON_HEADER: header_safe(error.reason), RULE_HEADER: error.rule.name},
+        error.body(), status_code=error.rule.status, headers=diagnose(scope, error.rule.name, error.reason)
     )
 
 
-def not_found(method: str, raw_path: str) -> Response:
+def not_found(method: str, raw_path: str, scope: Scope | None = None) -> Response:
     """NestJS's answer for a route it does not have (any method): ``Cannot GET /path?query``."""
     return JSONResponse(
         {"statusCode": 404, "message": f"Cannot {method} {raw_path}", "error": "Not Found"},
         status_code=404,
-        headers={REASON_HEADER: "no such route", RULE_HEADER: "not_found"},
+        headers=diagnose(scope, "not_found", "no such route"),
     )
 
 
-def internal_error() -> Response:
+def internal_error(scope: Scope | None = None) -> Response:
     """NestJS's default 500 body. No stack trace or exception text ever reaches a response."""
     return JSONResponse(
         {"statusCode": 500, "message": "Internal server error"},
         status_code=500,
-        headers={REASON_HEADER: "unhandled exception in ghl-mock (see server log)"},
+        headers=diagnose(scope, None, "unhandled exception in ghl-mock (see server log)"),
     )
 
 
@@ -91,25 +102,25 @@ def header_safe(text: str) -> str:
 
 async def handle_api_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ApiError)
-    return render_api_error(exc)
+    return render_api_error(exc, request.scope)
 
 
-def mock_usage_error(message: str, status: int = 400) -> Response:
+def mock_usage_error(message: str, status: int = 400, scope: Scope | None = None) -> Response:
     """Shaped like HighLevel's ``BadRequestDTO`` so clients parse it, and marked as the mock's own."""
     return JSONResponse(
         {"statusCode": status, "message": message},
         status_code=status,
-        headers={REASON_HEADER: "misused ghl-mock extension", RULE_HEADER: "mock_usage"},
+        headers=diagnose(scope, "mock_usage", "misused ghl-mock extension"),
     )
 
 
 async def handle_mock_usage_error(request: Request, exc: Exception) -> Response:
-    return mock_usage_error(str(exc))
+    return mock_usage_error(str(exc), scope=request.scope)
 
 
 async def handle_http_exception(request: Request, exc: Exception) -> Response:
     """Starlette raises 404/405 for unmatched routes; NestJS answers both with a 404 body."""
-    return not_found(request.method, raw_path_of(request))
+    return not_found(request.method, raw_path_of(request), request.scope)
 
 
 async def handle_unexpected(request: Request, exc: Exception) -> Response:
@@ -117,4 +128,4 @@ async def handle_unexpected(request: Request, exc: Exception) -> Response:
     ctx = getattr(request.app.state, "ctx", None)
     if ctx is not None and not getattr(exc, "network_fault", False):  # scripted faults are not bugs
         ctx.state.record_error(f"{request.method} {request.url.path}: " + "".join(traceback.format_exception(exc)))
-    return internal_error()
+    return internal_error(request.scope)

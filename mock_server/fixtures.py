@@ -1,4 +1,4 @@
-"""The demo data set: locations, users, TikTok Business profiles and Private Integration Tokens.
+"""The demo data set: locations, users, each network's demo pages/profiles, and Private Integration Tokens.
 
 A fixtures directory holds ``locations.json`` and ``tokens.json``. Both are validated by the
 pydantic models below when the server starts; a bad file raises ``FixtureError`` naming the file,
@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
 
 from mock_server.file_errors import FileError, first_error, read_text
+from mock_server.platforms import PLATFORMS, DemoItem
 
 LOCATIONS_FILE = "locations.json"
 TOKENS_FILE = "tokens.json"
@@ -35,15 +36,24 @@ class User(_Model):
     name: str
 
 
-class TiktokProfile(_Model):
-    """A TikTok Business profile, shaped like the spec's ``TiktokProfileSchema``."""
+def _field(slug: str) -> str:
+    """The attribute a platform's items live under in ``DemoAccounts`` (the slug is its alias)."""
+    return slug.replace("-", "_")
 
-    id: str = Field(min_length=1)
-    name: str
-    username: str
-    avatar: str
-    verified: bool = False
-    type: Literal["BUSINESS", "PROFILE"] = "BUSINESS"
+
+def _accounts_model() -> type[BaseModel]:
+    """``{"<platform slug>": [item, …]}``, each item validated by its platform's model (precise
+    error paths like ``locations[0].accounts.facebook[1].name``; an unknown slug is refused)."""
+    items: Any = tuple  # each field's type is built at run time: tuple[<the platform's item model>, ...]
+    fields: dict[str, Any] = {
+        _field(slug): (items[platform.item_model, ...], Field((), alias=slug)) for slug, platform in PLATFORMS.items()
+    }
+    return create_model(
+        "DemoAccounts", __config__=ConfigDict(extra="forbid", frozen=True, populate_by_name=True), **fields
+    )
+
+
+DemoAccounts = _accounts_model()
 
 
 class Location(_Model):
@@ -51,15 +61,49 @@ class Location(_Model):
     name: str
     company_id: str = Field(alias="companyId", min_length=1)
     users: tuple[User, ...] = ()
-    tiktok_business_profiles: tuple[TiktokProfile, ...] = Field((), alias="tiktokBusinessProfiles")
-    #: Ids of TikTok Business accounts connected before; a reconnect flow reports them.
-    connected_accounts: tuple[str, ...] = Field((), alias="connectedAccounts")
+    #: Pages, profiles and locations each network offers this location after consent.
+    accounts: DemoAccounts = Field(default_factory=DemoAccounts, alias="accounts")  # type: ignore[valid-type]
+    #: Ids of accounts connected before, per platform; a reconnect flow reports them.
+    connected_accounts: dict[str, tuple[str, ...]] = Field(default_factory=dict, alias="connectedAccounts")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _earlier_format(cls, data: Any) -> Any:
+        """The TikTok-Business-only format of ghl-mock 0.1 still loads."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        if "tiktokBusinessProfiles" in data:
+            accounts = dict(data.get("accounts") or {})
+            accounts.setdefault("tiktok-business", data.pop("tiktokBusinessProfiles"))
+            data["accounts"] = accounts
+        if isinstance(data.get("connectedAccounts"), list):
+            data["connectedAccounts"] = {"tiktok-business": data["connectedAccounts"]}
+        return data
+
+    @model_validator(mode="after")
+    def _known_platforms(self) -> Location:
+        unknown = sorted(set(self.connected_accounts) - set(PLATFORMS))
+        if unknown:
+            raise ValueError(f"connectedAccounts: unknown platform {unknown[0]!r}; known: {', '.join(PLATFORMS)}")
+        return self
 
 
 class LocationsFile(_Model):
-    #: Profiles shown for a location the fixtures do not list (any minted token works end to end).
-    default_profiles: tuple[TiktokProfile, ...] = Field(alias="defaultProfiles", min_length=1)
+    #: What a location the fixtures do not list (or list without that platform) is offered:
+    #: any minted token works end to end.
+    defaults: DemoAccounts = Field(alias="defaultAccounts")  # type: ignore[valid-type]
     locations: tuple[Location, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _earlier_format(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "defaultProfiles" in data:
+            data = dict(data)
+            defaults = dict(data.get("defaultAccounts") or {})
+            defaults.setdefault("tiktok-business", data.pop("defaultProfiles"))
+            data["defaultAccounts"] = defaults
+        return data
 
     @model_validator(mode="after")
     def _unique_ids(self) -> LocationsFile:
@@ -103,18 +147,22 @@ class Fixtures:
 
     def __init__(self, locations: LocationsFile, tokens: TokensFile, source: Path | None = None):
         self.source = source
-        self.default_profiles = locations.default_profiles
+        self.defaults = locations.defaults
         self.locations = {location.id: location for location in locations.locations}
         self.pits = {pit.token: pit for pit in tokens.private_integration_tokens}
 
     def location(self, location_id: str) -> Location | None:
         return self.locations.get(location_id)
 
-    def profiles_for(self, location_id: str) -> tuple[TiktokProfile, ...]:
+    def items_for(self, location_id: str, platform: str) -> tuple[DemoItem, ...]:
+        """What ``platform`` offers this location after consent (its own demo data, else the defaults)."""
         location = self.locations.get(location_id)
-        if location is None or not location.tiktok_business_profiles:
-            return self.default_profiles
-        return location.tiktok_business_profiles
+        own: tuple[DemoItem, ...] = getattr(location.accounts, _field(platform)) if location else ()
+        return own or getattr(self.defaults, _field(platform))
+
+    def connected_before(self, location_id: str, platform: str) -> tuple[str, ...]:
+        location = self.locations.get(location_id)
+        return location.connected_accounts.get(platform, ()) if location else ()
 
     def pit(self, token: str) -> PrivateIntegrationToken | None:
         return self.pits.get(token)

@@ -3,6 +3,8 @@
 uvicorn runs in a daemon thread on a socket bound up front (port 0 → a free port), with bounded
 waits for start and stop: a server that cannot start or will not stop raises instead of hanging.
 uvicorn skips signal handling outside the main thread, so this is safe inside a test process.
+The server is built as ``ghl-mock serve`` builds it (mock_server.runtime); for an app made by
+``create_app``, stopping it ends scripted delays and hangs at once.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from types import TracebackType
 import uvicorn
 from starlette.types import ASGIApp
 
-from mock_server.connections import TrackingHTTPProtocol
+from mock_server.runtime import build_server, stopping_event
 from mock_server.server import bind, url_of
 
 
@@ -45,15 +47,7 @@ class LiveServer:
     def start(self) -> str:
         sock = bind(self.host, self.port)
         self.url = url_of(sock)
-        config = uvicorn.Config(
-            self.app,
-            log_level="warning",
-            access_log=False,
-            lifespan="on",
-            http=TrackingHTTPProtocol,
-            proxy_headers=False,
-        )
-        server = uvicorn.Server(config)
+        server = build_server(self.app, stopping=stopping_event(self.app), log_level="warning", access_log=False)
         self._server = server
 
         def run() -> None:

@@ -1,7 +1,7 @@
 """Records every API and flow request in the journal, with why the mock answered as it did.
 
-The reason comes from the response itself: the ``X-Ghl-Mock-Rule``/``-Reason`` headers the error
-renderer sets and the ``X-Ghl-Mock-Step`` header of scenario answers. The control API, the
+The diagnosis comes from the request scope, where the pipeline and the error renderer leave it
+(``wire.RULE_KEY``, ``REASON_KEY``, ``STEP_KEY``, ``SESSION_KEY``). The control API, the
 dashboard and static files are not recorded (they would drown the journal).
 """
 
@@ -15,12 +15,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from mock_server.journal import Journal, JournalEntry
 from mock_server.masking import masked_authorization, masked_query
 from mock_server.scenarios.engine import DEFAULT_SESSION
+from mock_server.wire import REASON_KEY, RULE_KEY, SESSION_KEY, STEP_KEY
 
 #: Longest text kept per journal field: the ring buffer bounds entries, this bounds each entry.
 MAX_TEXT = 2048
-#: Scope keys the scenario middleware fills in for the journal.
-SESSION_KEY = "ghl_mock.session"
-STEP_KEY = "ghl_mock.step"
 
 
 def recorded(path: str) -> bool:
@@ -28,7 +26,6 @@ def recorded(path: str) -> bool:
 
 
 _REQUEST_HEADERS = frozenset({b"authorization", b"version"})
-_RESPONSE_HEADERS = frozenset({b"x-ghl-mock-rule", b"x-ghl-mock-reason", b"x-ghl-mock-step"})
 
 
 def _pick(raw: list[tuple[bytes, bytes]], names: frozenset[bytes]) -> dict[bytes, str]:
@@ -58,7 +55,6 @@ class JournalMiddleware:
         async def watch(message: Message) -> None:
             if message["type"] == "http.response.start":
                 answer["status"] = message["status"]
-                answer["headers"] = message.get("headers", [])
             await send(message)
 
         failure: str | None = None
@@ -72,8 +68,6 @@ class JournalMiddleware:
             raise
         finally:
             request = _pick(scope["headers"], _REQUEST_HEADERS)
-            raw = answer.get("headers")
-            got = _pick(raw if isinstance(raw, list) else [], _RESPONSE_HEADERS)
             status = answer.get("status")
             client = scope.get("client")
             query = scope.get("query_string", b"").decode("latin-1")
@@ -90,10 +84,14 @@ class JournalMiddleware:
                     client=f"{client[0]}:{client[1]}" if client else None,
                     authorization=masked_authorization(request.get(b"authorization")),
                     version=(request.get(b"version") or "")[:MAX_TEXT] or None,
-                    rule=got.get(b"x-ghl-mock-rule"),
-                    reason=got.get(b"x-ghl-mock-reason")
+                    rule=_text(scope.get(RULE_KEY)),
+                    reason=_text(scope.get(REASON_KEY))
                     or (failure[:MAX_TEXT] if failure else None)
                     or (None if status else "no response sent"),
-                    step=got.get(b"x-ghl-mock-step") or scope.get(STEP_KEY),
+                    step=_text(scope.get(STEP_KEY)),
                 )
             )
+
+
+def _text(value: object) -> str | None:
+    return value[:MAX_TEXT] if isinstance(value, str) else None

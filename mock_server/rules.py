@@ -5,8 +5,11 @@ This is the single place that says what HighLevel answers and why. Each row cite
 research is [INFERRED] or [UNKNOWN], the row records our decision; ``docs/decisions.md``
 gives the reasoning. The README repeats this table; ``tests/test_rules_doc.py`` keeps the two in step.
 
-Order of the stages (issue #2, research §3.3): the ``Version`` header, then ``Authorization`` and
-the token (validity, auth class, scope), then the query (422), then location access.
+Order of the stages (issue #2, research §3.3): the ``Version`` header, then a JSON body that does
+not parse (Express's body parser runs before NestJS's guards), then ``Authorization`` and the token
+(validity, auth class, scope), then the query and the body (422), then location access, then a
+retired platform, then the account the path names. ``STAGE_ORDER`` is that order; ``pipeline.py``
+runs it for every operation.
 """
 
 from __future__ import annotations
@@ -18,14 +21,26 @@ from typing import Final
 
 class Stage(StrEnum):
     VERSION = "version"
+    BODY_PARSE = "body-parse"
     TOKEN = "token"
     QUERY = "query"
+    BODY = "body"
     LOCATION = "location"
+    PLATFORM = "platform"
     ACCOUNT = "account"
 
 
-#: The stages in the order every mocked endpoint runs them (ACCOUNT: the accounts endpoint only).
-STAGE_ORDER: Final = (Stage.VERSION, Stage.TOKEN, Stage.QUERY, Stage.LOCATION, Stage.ACCOUNT)
+#: The stages in the order every mocked operation runs them (body stages: attach only).
+STAGE_ORDER: Final = (
+    Stage.VERSION,
+    Stage.BODY_PARSE,
+    Stage.TOKEN,
+    Stage.QUERY,
+    Stage.BODY,
+    Stage.LOCATION,
+    Stage.PLATFORM,
+    Stage.ACCOUNT,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +143,45 @@ LOCATION_FORBIDDEN = Rule(
     "UnauthorizedDTO",
     "§3.2 [OBSERVED] on social-media-posting `/{locationId}/accounts`; [INFERRED] for `start?locationId=`",
 )
+BODY_MALFORMED = Rule(
+    "body_malformed",
+    Stage.BODY_PARSE,
+    400,
+    "{value}",
+    "BadRequestDTO",
+    "[INFERRED] NestJS on Express: body-parser's SyntaxError becomes 400 with V8's JSON.parse message "
+    "(`Unexpected token } in JSON at position 12`, `Unexpected end of JSON input`); strict mode refuses "
+    "a top-level scalar the same way (decisions #53)",
+    error_label="Bad Request",
+)
+BODY_TOO_LARGE = Rule(
+    "body_too_large",
+    Stage.BODY_PARSE,
+    413,
+    "request entity too large",
+    "BadRequestDTO",
+    "[INFERRED] body-parser's default 100 kB JSON limit and its PayloadTooLargeError text (decisions #53)",
+    error_label="Payload Too Large",
+)
+BODY_INVALID = Rule(
+    "body_invalid",
+    Stage.BODY,
+    422,
+    "<class-validator messages>",
+    "UnprocessableDTO",
+    "§3.4 [SPEC] shape; class-validator's own messages for the attach DTOs' fields [INFERRED] (decisions #54)",
+    error_label="Unprocessable Entity",
+)
+PLATFORM_RETIRED = Rule(
+    "platform_retired",
+    Stage.PLATFORM,
+    400,
+    "{value}",
+    "BadRequestDTO",
+    "[SPEC] start-twitter-oauth: 'As of December 4, 2024, X (formerly Twitter) is no longer supported'; "
+    "the live answer is [UNKNOWN]: every twitter operation gives the documented 400 with the spec's words, "
+    "unless `--legacy-platform twitter` (decisions #55)",
+)
 ACCOUNT_NOT_FOUND = Rule(
     "account_not_found",
     Stage.ACCOUNT,
@@ -137,20 +191,44 @@ ACCOUNT_NOT_FOUND = Rule(
     "[UNKNOWN] nobody has published the live answer; an unknown accountId, or one granted for "
     "another location, gets the documented 400 body (decision, docs/decisions.md)",
 )
+ORIGIN_NOT_FOUND = Rule(
+    "origin_not_found",
+    Stage.ACCOUNT,
+    400,
+    "Page or profile not found for this OAuth account",
+    "BadRequestDTO",
+    "[UNKNOWN] attach with an originId (google: location.name) the OAuth account does not offer; "
+    "the documented 400 body, so a client sending the wrong id fails loudly (decisions #56)",
+)
+SOCIAL_ACCOUNT_NOT_FOUND = Rule(
+    "social_account_not_found",
+    Stage.ACCOUNT,
+    400,
+    "Account not found",
+    "BadRequestDTO",
+    "[UNKNOWN] delete of an id that is not a connected account of the location (deleted already, "
+    "another location's); the documented 400 body (decisions #57)",
+)
 
 #: Every rule, in check order. The README table is generated from this tuple.
 RULES: Final = (
     VERSION_MISSING,
     VERSION_UNKNOWN,
     VERSION_MALFORMED,
+    BODY_MALFORMED,
+    BODY_TOO_LARGE,
     TOKEN_INVALID_JWT,
     TOKEN_INVALID_PIT,
     TOKEN_COMPANY_OAUTH,
     TOKEN_AGENCY_PIT,
     TOKEN_MISSING_SCOPE,
     QUERY_INVALID,
+    BODY_INVALID,
     LOCATION_FORBIDDEN,
+    PLATFORM_RETIRED,
     ACCOUNT_NOT_FOUND,
+    ORIGIN_NOT_FOUND,
+    SOCIAL_ACCOUNT_NOT_FOUND,
 )
 
 RULES_BY_NAME: Final = {rule.name: rule for rule in RULES}

@@ -5,16 +5,13 @@ from __future__ import annotations
 import signal
 import socket
 import sys
-import threading
-from collections.abc import Callable
 from typing import Any
 
-import uvicorn
-
 from mock_server.app import create_app
-from mock_server.connections import TrackingHTTPProtocol
 from mock_server.fixtures import Fixtures
+from mock_server.operations import operation
 from mock_server.platforms import PLATFORMS
+from mock_server.runtime import build_server
 from mock_server.settings import Settings
 from mock_server.tokens import mint_token
 
@@ -48,24 +45,6 @@ LOG_CONFIG: dict[str, Any] = {
 }
 
 
-class _AnnouncingServer(uvicorn.Server):
-    """A uvicorn server that calls ``on_ready`` once, when it is accepting connections."""
-
-    def __init__(self, config: uvicorn.Config, on_ready: Callable[[], None], stopping: threading.Event):
-        super().__init__(config)
-        self._on_ready = on_ready
-        self._stopping = stopping
-
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        await super().startup(sockets=sockets)
-        if self.started and not self.should_exit:
-            self._on_ready()
-
-    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-        self._stopping.set()  # scripted delays and hangs answer now; in-flight requests finish
-        await super().shutdown(sockets=sockets)
-
-
 def bind(host: str, port: int) -> socket.socket:
     """Bind the listening socket up front so ``--port 0`` can report the port it got."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -88,12 +67,9 @@ def url_of(sock: socket.socket) -> str:
 def example_request(base_url: str, fixtures: Fixtures, settings: Settings) -> str:
     """A curl command that works as printed: a fixture PIT if one fits, else a minted token."""
     platform = PLATFORMS["tiktok-business"]
+    scope = operation(platform.slug, "start").scope
     pit = next(
-        (
-            p
-            for p in fixtures.pits.values()
-            if p.auth_class == "Location" and platform.scope in p.scopes and p.location_id
-        ),
+        (p for p in fixtures.pits.values() if p.auth_class == "Location" and scope in p.scopes and p.location_id),
         None,
     )
     if pit is not None and pit.location_id is not None:
@@ -104,7 +80,7 @@ def example_request(base_url: str, fixtures: Fixtures, settings: Settings) -> st
             settings.secret.get_secret_value(),
             auth_class="Location",
             auth_class_id=location_id,
-            scopes=[platform.scope],
+            scopes=[scope],
         )
         source = "a freshly minted demo token"
     location = fixtures.location(location_id)
@@ -146,15 +122,12 @@ def serve(settings: Settings) -> int:
         print(f"ghl-mock ready on {base_url}", flush=True)
         print(example_request(base_url, fixtures, settings), flush=True)
 
-    config = uvicorn.Config(
+    server = build_server(
         app,
+        stopping=app.state.ctx.state.stopping,
+        on_ready=announce,
         log_config=LOG_CONFIG,
         access_log=settings.access_log,
-        lifespan="on",
-        http=TrackingHTTPProtocol,
-        proxy_headers=False,  # the client address is the socket's: faults and the loopback guard rely on it
-        timeout_graceful_shutdown=5,
-        server_header=False,
     )
     # uvicorn handles SIGINT/SIGTERM itself (graceful shutdown), then re-raises the signal to the
     # handler that was installed before it. Installing a no-op there makes a requested shutdown
@@ -162,7 +135,7 @@ def serve(settings: Settings) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _ignore_signal)
     try:
-        _AnnouncingServer(config, announce, app.state.ctx.state.stopping).run(sockets=[sock])
+        server.run(sockets=[sock])
     finally:
         sock.close()
     return 0

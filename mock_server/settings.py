@@ -104,3 +104,18 @@ class Settings(BaseSettings):
         default_factory=lambda: ["http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*"],
         description="Origins allowed to call the API from a browser; ':*' matches any port. Empty: no CORS.",
     )
+    legacy_platforms: list[str] = Field(
+        default_factory=list,
+        description="Retired platforms (twitter) to serve as before their retirement, instead of the 400.",
+    )
+
+    @field_validator("legacy_platforms")
+    @classmethod
+    def _retired_platforms(cls, value: list[str]) -> list[str]:
+        from mock_server.platforms import PLATFORMS
+
+        retired = [slug for slug, platform in PLATFORMS.items() if platform.retired]
+        for slug in value:
+            if slug not in retired:
+                raise ValueError(f"{slug!r} is not a retired platform; retired: {', '.join(retired)}")
+        return value

@@ -24,7 +24,8 @@ from mock_server.context import MockContext
 from mock_server.inprocess import ASGISyncTransport
 from mock_server.journal import JournalEntry, JournalFilter
 from mock_server.live import LiveServer
-from mock_server.platforms import SOCIAL_PLANNER_SCOPES
+from mock_server.operations import OPERATIONS, Operation, operation, path_of
+from mock_server.platforms import SOCIAL_PLANNER_SCOPES, Kind
 from mock_server.settings import Settings
 from mock_server.tokens import AuthClass, mint_token
 
@@ -33,7 +34,7 @@ VERSION = "2021-07-28"
 IN_PROCESS_URL = "http://ghl-mock.test"
 DEMO_LOCATION = "demo-location"
 DEMO_USER = "demo-user"
-START_PATH = "/social-media-posting/oauth/tiktok-business/start"
+START_PATH = operation("tiktok-business", "start").path
 _MESSAGE = re.compile(r'<script type="application/json" id="ghl-mock-message">(.*?)</script>', re.S)
 
 
@@ -235,10 +236,12 @@ class GhlMock:
         decision: str = "approve",
         reconnect: bool = False,
         token: str | None = None,
+        platform: str = "tiktok-business",
     ) -> Connection:
-        """Run start → consent → finish without a browser; returns the message the popup posts."""
+        """Run ``platform``'s start → consent → finish without a browser; returns the message the popup posts."""
         params = {"locationId": location_id, "userId": user_id, **({"reconnect": "true"} if reconnect else {})}
-        start = self.client.get(START_PATH, params=params, headers=self.headers(token or self.token(location_id)))
+        start_path = self.path(platform, "start")
+        start = self.client.get(start_path, params=params, headers=self.headers(token or self.token(location_id)))
         if start.status_code != 302:
             raise GhlMockError(f"start answered {start.status_code}: {start.text}")
         consent = httpx.URL(start.headers["location"])
@@ -250,6 +253,18 @@ class GhlMock:
         if finish.status_code != 200 or match is None:
             raise GhlMockError(f"the finish page answered {finish.status_code}: {finish.text[:300]}")
         return Connection(json.loads(match.group(1))["payload"])
+
+    @staticmethod
+    def path(platform: str | None, kind: Kind, **params: str) -> str:
+        """The path of an operation from the operations table, parameters filled in, e.g.
+        ``path("facebook", "accounts", locationId=..., accountId=...)``; ``platform`` is None for
+        the ``list`` and ``delete`` operations."""
+        op: Operation
+        if platform is None:
+            op = next(o for o in OPERATIONS if o.kind == kind and o.platform is None)
+        else:
+            op = operation(platform, kind)
+        return path_of(op, **params)
 
     # --- scenarios, state, journal ----------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Query validation the way HighLevel's NestJS ValidationPipe does it (research §3.4).
+"""Query and body validation the way HighLevel's NestJS ValidationPipe does it (research §3.4).
 
 HighLevel validates query DTOs with class-validator, ``whitelist`` and ``forbidNonWhitelisted``.
 Its messages are reproduced here: unknown properties first (``property foo should not exist``),
@@ -9,11 +9,14 @@ as an array or object, as Express's query parser makes it, and so is "not a stri
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from mock_server.errors import ApiError
-from mock_server.rules import QUERY_INVALID
+from mock_server.platforms import BodyField
+from mock_server.rules import BODY_INVALID, BODY_MALFORMED, BODY_TOO_LARGE, QUERY_INVALID
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,3 +69,80 @@ def _base_name(key: str) -> tuple[str, bool]:
     if bracket > 0 and key.endswith("]"):
         return key[:bracket], True
     return key, False
+
+
+#: body-parser's default ``limit`` for JSON bodies.
+MAX_BODY_BYTES = 100 * 1024
+#: Keys real clients send that no attach DTO declares (facebook clients send ``platform``):
+#: whitelisted rather than refused, so working clients keep working (decisions #54).
+TOLERATED_BODY_KEYS = frozenset({"platform"})
+
+
+def parse_json_body(raw: bytes, content_type: str | None) -> Any:
+    """What NestJS's handler receives as ``@Body()``: Express's JSON body parser's result.
+
+    Only ``application/json`` (or ``+json``) bodies are parsed; anything else, or no body, is
+    ``{}``. A body over 100 kB is a 413, and one that does not parse, or is a bare scalar
+    (``strict`` mode), a 400 with V8's ``JSON.parse`` wording.
+    """
+    if len(raw) > MAX_BODY_BYTES:
+        raise ApiError(BODY_TOO_LARGE, f"body is {len(raw)} bytes; the limit is {MAX_BODY_BYTES}")
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    if not (media == "application/json" or (media.startswith("application/") and media.endswith("+json"))):
+        return {}
+    text = raw.decode("utf-8", errors="replace")
+    stripped = text.lstrip(" \t\r\n")
+    if not stripped:
+        return {}
+    if stripped[0] not in "{[":
+        position = len(text) - len(stripped)
+        raise ApiError(BODY_MALFORMED, "the body is not a JSON object", value=_unexpected(text, position))
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ApiError(BODY_MALFORMED, f"invalid JSON: {exc.msg}", value=_unexpected(text, exc.pos)) from None
+    except RecursionError:
+        raise ApiError(BODY_MALFORMED, "JSON nested too deeply", value=_unexpected(text, len(text))) from None
+
+
+def _unexpected(text: str, position: int) -> str:
+    if position >= len(text.rstrip(" \t\r\n")):
+        return "Unexpected end of JSON input"
+    return f"Unexpected token {text[position]} in JSON at position {position}"
+
+
+def validate_body(body: Any, spec: Sequence[BodyField]) -> dict[str, Any]:
+    """The declared fields of a parsed body, or the 422 error with every class-validator message."""
+    given: dict[str, Any] = body if isinstance(body, dict) else {}
+    declared = {field.name for field in spec}
+    messages = [
+        f"property {name} should not exist"
+        for name in given
+        if name not in declared and name not in TOLERATED_BODY_KEYS
+    ]
+    for field in spec:
+        value = given.get(field.name)
+        if value is None:
+            if field.required:
+                messages += [f"{field.name} should not be empty", _type_message(field)]
+            continue
+        if not isinstance(value, _TYPES[field.kind]):
+            messages.append(_type_message(field))
+        elif field.required and value in ("", {}):
+            messages.append(f"{field.name} should not be empty")
+        elif field.choices and value not in field.choices:
+            messages.append(f"{field.name} must be one of the following values: {', '.join(field.choices)}")
+    if messages:
+        raise ApiError(BODY_INVALID, "; ".join(messages), messages=messages)
+    return {field.name: given[field.name] for field in spec if given.get(field.name) is not None}
+
+
+_TYPES: dict[str, type] = {"string": str, "boolean": bool, "object": dict}
+
+
+def _type_message(field: BodyField) -> str:
+    return {
+        "string": f"{field.name} must be a string",
+        "boolean": f"{field.name} must be a boolean value",
+        "object": f"{field.name} must be an object",
+    }[field.kind]

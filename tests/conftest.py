@@ -109,11 +109,14 @@ def start_flow(
     location: str = DEMO_LOCATION,
     user: str = DEMO_USER,
     token: str | None = None,
+    platform: str = "tiktok-business",
     **extra: str,
 ) -> str:
-    """Call the start endpoint and return the consent URL's path and query."""
+    """Call ``platform``'s start endpoint and return the consent URL's path and query."""
     response = client.get(
-        START, params={"locationId": location, "userId": user, **extra}, headers=headers(token or mint(location))
+        f"/social-media-posting/oauth/{platform}/start",
+        params={"locationId": location, "userId": user, **extra},
+        headers=headers(token or mint(location)),
     )
     assert response.status_code == 302, response.text
     url = httpx.URL(response.headers["location"])

@@ -1,18 +1,20 @@
-"""Rewrite the rule table in README.md from mock_server/rules.py: ``python -m tests.readme_rules``."""
+"""Rewrite the rule and operations tables in README.md from the code: ``python -m tests.readme_rules``."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from mock_server.rules import markdown_table
+from mock_server import operations, rules
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 BLOCK = re.compile(r"(<!-- rules:start[^\n]*-->\n).*?(\n<!-- rules:end -->)", re.S)
+OPERATIONS_BLOCK = re.compile(r"(<!-- operations:start[^\n]*-->\n).*?(\n<!-- operations:end -->)", re.S)
 
 
 def render(text: str) -> str:
-    return BLOCK.sub(lambda m: m.group(1) + markdown_table() + m.group(2), text)
+    text = BLOCK.sub(lambda m: m.group(1) + rules.markdown_table() + m.group(2), text)
+    return OPERATIONS_BLOCK.sub(lambda m: m.group(1) + operations.markdown_table() + m.group(2), text)
 
 
 if __name__ == "__main__":

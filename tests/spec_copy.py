@@ -13,13 +13,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from mock_server.operations import OPERATIONS
+
 ROOT = Path(__file__).resolve().parent.parent
 COPY_DIR = ROOT / "fixtures" / "openapi"
 UPSTREAM_DIR = ROOT.parent / "shared" / "reference" / "ghl-api-docs"
 SPEC = Path("apps/social-media-posting.json")
 VERBATIM = (Path("common/common-schemas.json"), Path("apps/v3/common/common-schemas.json"))
-#: The operations ghl-mock mocks.
-OPERATION_IDS = ("start-tiktok-business-oauth", "get-tiktok-business-profile")
+#: The operations ghl-mock mocks: the operations table's.
+OPERATION_IDS = tuple(op.operation_id for op in OPERATIONS)
 
 
 def trimmed_spec(upstream: dict[str, Any]) -> dict[str, Any]:

@@ -107,6 +107,7 @@ def stack() -> Iterator[Stack]:
 
 @pytest.fixture
 def page(browser: Browser, stack: Stack) -> Iterator[Page]:
+    stack.app.state.ctx.state.reset()  # each test starts with no grants or connected accounts
     context = checked_context(browser)
     page = context.new_page()
     page.goto(stack.example_url)

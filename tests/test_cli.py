@@ -173,12 +173,12 @@ def test_port_in_use_exits_1_naming_the_cause() -> None:
 
 
 def test_bad_fixtures_exit_3_naming_file_field_and_reason(tmp_path: Path) -> None:
-    (tmp_path / "locations.json").write_text('{"defaultProfiles": [{"id": "p", "name": "n"}]}')
+    (tmp_path / "locations.json").write_text('{"defaultAccounts": {"tiktok": [{"id": "p", "name": "n"}]}}')
     (tmp_path / "tokens.json").write_text("{}")
     proc = spawn("--port", "0", "--fixtures", str(tmp_path))
     _, err = proc.communicate(timeout=20)
     assert proc.returncode == 3
-    assert f"{tmp_path / 'locations.json'}: defaultProfiles[0].username: Field required" in err
+    assert f"{tmp_path / 'locations.json'}: defaultAccounts.tiktok[0].username: Field required" in err
 
 
 def test_python_dash_m_and_console_script_agree() -> None:

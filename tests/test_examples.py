@@ -58,7 +58,7 @@ def test_node_sdk_example() -> None:
         run([npm, "ci", "--no-audit", "--no-fund"], example)
     with LiveServer(create_app(Settings())) as server:
         out = run([node, "--test"], example, env={"GHL_MOCK_URL": server.url}, timeout=120)
-    assert "# pass 4" in out and "# fail 0" in out
+    assert "# pass 11" in out and "# fail 0" in out
 
 
 def test_github_actions_job_starts_and_waits_for_the_server(tmp_path: Path) -> None:

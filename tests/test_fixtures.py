@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from mock_server.fixtures import FixtureError, load_fixtures
+from mock_server.platforms import PLATFORMS
 from mock_server.settings import default_fixtures_dir
 
 PROFILE = {"id": "p1", "name": "P", "username": "p", "avatar": "a"}
@@ -23,15 +24,52 @@ def test_demo_fixtures_load() -> None:
     fixtures = load_fixtures(default_fixtures_dir())
     assert "demo-location" in fixtures.locations
     assert fixtures.pit("pit-00000000-0000-4000-8000-0000000000ac") is not None
-    assert fixtures.profiles_for("unknown-location") == fixtures.default_profiles
-    assert fixtures.profiles_for("demo-location")[0].username == "demo_bakery"
+    assert [item.id for item in fixtures.items_for("unknown-location", "tiktok-business")] == ["ttb-default-0001"]  # type: ignore[attr-defined]
+    assert fixtures.items_for("demo-location", "tiktok-business")[0].username == "demo_bakery"  # type: ignore[attr-defined]
+    # every platform has default demo data, so any minted token works end to end on every network
+    for platform in PLATFORMS:
+        assert fixtures.items_for("unknown-location", platform), platform
+    # a listed location without data for a platform gets the defaults for it
+    assert fixtures.items_for("demo-location-2", "facebook") == fixtures.items_for("unknown-location", "facebook")
+
+
+def test_the_tiktok_business_only_format_of_version_0_1_still_loads(tmp_path: Path) -> None:
+    locations = {
+        "defaultProfiles": [PROFILE],
+        "locations": [
+            {"id": "l", "name": "n", "companyId": "c", "tiktokBusinessProfiles": [{**PROFILE, "id": "own"}],
+             "connectedAccounts": ["658a9b6833b91e0ecb834acd"]}
+        ],
+    }  # fmt: skip
+    fixtures = load_fixtures(write(tmp_path, locations, {}))
+    assert [item.id for item in fixtures.items_for("l", "tiktok-business")] == ["own"]  # type: ignore[attr-defined]
+    assert [item.id for item in fixtures.items_for("x", "tiktok-business")] == ["p1"]  # type: ignore[attr-defined]
+    assert fixtures.connected_before("l", "tiktok-business") == ("658a9b6833b91e0ecb834acd",)
 
 
 @pytest.mark.parametrize(
     ("locations", "tokens", "file", "field", "reason"),
     [
         ("{not json", {}, "locations.json", "line 1 column 2", "invalid JSON"),
-        ({"defaultProfiles": []}, {}, "locations.json", "defaultProfiles", "at least 1 item"),
+        ({}, {}, "locations.json", "defaultAccounts", "Field required"),
+        ({"defaultAccounts": {"myspace": []}}, {}, "locations.json", "defaultAccounts.myspace", "Extra inputs"),
+        (
+            {"defaultAccounts": {"facebook": [{"id": "f", "name": "F", "avatar": "a", "isOwned": "maybe"}]}},
+            {},
+            "locations.json",
+            "defaultAccounts.facebook[0].isOwned",
+            "valid boolean",
+        ),
+        (
+            {
+                "defaultAccounts": {},
+                "locations": [{"id": "l", "name": "n", "companyId": "c", "connectedAccounts": {"myspace": ["x"]}}],
+            },
+            {},
+            "locations.json",
+            "locations[0]",
+            "unknown platform 'myspace'",
+        ),
         (
             {"defaultProfiles": [PROFILE], "locations": [{"id": "l", "name": "n"}]},
             {},
@@ -43,7 +81,7 @@ def test_demo_fixtures_load() -> None:
             {"defaultProfiles": [{**PROFILE, "verified": "maybe"}]},
             {},
             "locations.json",
-            "defaultProfiles[0].verified",
+            "defaultAccounts.tiktok-business[0].verified",
             "valid boolean",
         ),
         ({"defaultProfiles": [PROFILE], "extra": 1}, {}, "locations.json", "extra", "Extra inputs"),

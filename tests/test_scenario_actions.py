@@ -9,7 +9,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from mock_server.errors import error_body
-from mock_server.rules import RULES, RULES_BY_NAME, Rule
+from mock_server.rules import RULES, RULES_BY_NAME, Rule, Stage
+from mock_server.scenarios.actions import default_value
 from mock_server.scenarios.inprocess_faults import EmptyReply, HangTimeout, TruncatedBody
 from tests.conftest import (
     DEMO_LOCATION,
@@ -22,6 +23,7 @@ from tests.conftest import (
 )
 
 QUERY = {"locationId": DEMO_LOCATION, "userId": "demo-user"}
+ATTACH = f"/social-media-posting/oauth/{DEMO_LOCATION}/facebook/accounts/658a9b6833b91e0ecb8f3958"
 
 
 def one(step: str, when_exhausted: str = "fall_through") -> dict[str, str]:
@@ -37,10 +39,13 @@ def get(client: TestClient, **extra: str) -> httpx.Response:
 def test_every_documented_error_by_name_matches_the_real_body_byte_for_byte(tmp_path: Path, rule: Rule) -> None:
     name = rule.name
     with scenario_client(tmp_path, one(f"error: {{rule: {name}}}"), scenarios=["s"]) as client:
-        response = get(client)
+        if rule.stage in (Stage.BODY_PARSE, Stage.BODY):  # documented for attach operations only
+            response = client.post(ATTACH, json={}, headers=headers())
+        else:
+            response = get(client)
     real = RULES_BY_NAME[name]
     messages = ["locationId should not be empty", "locationId must be a string"] if real.status == 422 else None
-    expected = error_body(real, value="bogus-version", messages=messages)
+    expected = error_body(real, value=default_value(name), messages=messages)
     assert response.status_code == real.status
     assert response.json() == expected
     assert response.headers["x-ghl-mock-rule"] == name

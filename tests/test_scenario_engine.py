@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mock_server.scenarios.engine import RequestView, ScenarioEngine, classify, matches
+from mock_server.scenarios.engine import RequestView, ScenarioEngine, matches
 from mock_server.scenarios.loader import LoadedScenario
 from mock_server.scenarios.model import Match, Scenario
 
@@ -34,13 +34,21 @@ def labels(e: ScenarioEngine, request: RequestView, n: int, session: str = "defa
     return out
 
 
-def test_paths_are_classified() -> None:
-    assert classify("/social-media-posting/oauth/tiktok-business/start") == "start"
-    assert classify("/social-media-posting/oauth/L/tiktok-business/accounts/A") == "accounts"
-    assert classify("/__mock/oauth/tiktok-business/consent") == "consent"
-    assert classify("/__mock/oauth/tiktok-business/finish") == "finish"
-    assert classify("/__mock/health") is None
-    assert classify("/social-media-posting/oauth/tiktok-business/accounts/A") is None
+def test_a_step_can_be_limited_to_one_platform_and_kind() -> None:
+    facebook_attach = RequestView("attach", "POST", [], {}, "facebook")
+    google_attach = RequestView("attach", "POST", [], {}, "google")
+    facebook_list = RequestView("list", "GET", [], {}, None)
+    wanted = Match(endpoint="attach", platform="facebook")
+    assert matches(wanted, facebook_attach)
+    assert not matches(wanted, google_attach)
+    assert not matches(wanted, facebook_list)
+    assert matches(Match(endpoint="any"), facebook_list)  # any: every API operation
+    assert not matches(Match(endpoint="any"), CONSENT)  # but not the browser pages
+
+
+def test_an_unknown_platform_is_refused_with_a_suggestion() -> None:
+    with pytest.raises(ValueError, match="did you mean 'facebook'"):
+        Match(endpoint="attach", platform="facebok")
 
 
 def test_steps_are_served_in_order_with_their_repeat_counts() -> None:

@@ -1,4 +1,4 @@
-"""The browser side of the flow: the stand-in TikTok consent page and HighLevel's finish page.
+"""The browser side of the flow: the stand-in provider consent page and HighLevel's finish page.
 
 ``GET /__mock/oauth/{platform}/consent?state=…`` is where the start endpoint's 302 lands. Its
 Authorize and Cancel buttons go to ``GET /__mock/oauth/{platform}/finish?state=…&decision=…``,
@@ -7,6 +7,7 @@ which creates the grant (on approve) and posts the payload to ``window.opener``.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Final, Literal
 from urllib.parse import urlencode
 
@@ -16,15 +17,25 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from mock_server.context import MockContext, context_of
+from mock_server.errors import MockUsageError, diagnose, mock_usage_error
+from mock_server.handlers import CONSENT_OUTCOMES
 from mock_server.oauth_state import ConsentRequest, StateError, read_state
 from mock_server.pages import PAGE_HEADERS, page
 from mock_server.payload import build_payload, is_reconnect
-from mock_server.platforms import Platform
-from mock_server.routes.oauth import CONSENT_OUTCOMES, platform_of
-from mock_server.scenarios.middleware import CONSENT_EFFECT_KEY
+from mock_server.pipeline import act, decide, session_of
+from mock_server.platforms import PLATFORMS, Platform
+from mock_server.wire import SCENARIO_HEADER, SESSION_HEADER, STEP_HEADER
+
+
+def platform_of(request: Request) -> Platform:
+    platform = PLATFORMS.get(request.path_params["platform"])
+    if platform is None:
+        raise HTTPException(404)
+    return platform
 
 
 def state_error(request: Request, platform: Platform, reason: str) -> Response:
+    diagnose(request.scope, "state_invalid", reason)
     return page(request, "state_error.html", {"reason": reason, "platform": platform}, status_code=400)
 
 
@@ -35,22 +46,51 @@ def verified_state(request: Request, ctx: MockContext, platform: Platform) -> Co
     return consent
 
 
-def with_state(request: Request) -> tuple[Platform, MockContext, ConsentRequest] | Response:
-    """The platform, context and verified consent request, or the 400 page for a bad ``state``."""
-    platform = platform_of(request)
-    ctx = context_of(request)
-    try:
-        return platform, ctx, verified_state(request, ctx, platform)
-    except StateError as exc:
-        return state_error(request, platform, str(exc))
+PageHandler = Callable[[Request, Platform, MockContext, ConsentRequest, str | None], Awaitable[Response]]
 
 
-async def consent_page(request: Request) -> Response:
-    found = with_state(request)
-    if isinstance(found, Response):
-        return found
-    platform, ctx, consent = found
-    scripted = request.scope.get(CONSENT_EFFECT_KEY)
+def scripted_page(kind: Literal["consent", "finish"], handler: PageHandler) -> Callable[[Request], Awaitable[Response]]:
+    """A browser page on the pipeline: the state is decoded once; its session and scenario (the
+    start request's headers, carried in the signed state) select the scenario step."""
+
+    async def run(request: Request) -> Response:
+        platform = platform_of(request)
+        ctx = context_of(request)
+        try:
+            consent: ConsentRequest | StateError = verified_state(request, ctx, platform)
+        except StateError as exc:
+            consent = exc
+        headers = request.headers
+        session = headers.get(SESSION_HEADER.lower())
+        only = headers.get(SCENARIO_HEADER.lower())
+        if isinstance(consent, ConsentRequest):
+            session, only = consent.session or session, consent.scenario or only
+        try:
+            decision = decide(ctx, kind, platform.slug, request, session_of(session, request.scope), only)
+        except MockUsageError as exc:
+            return mock_usage_error(str(exc), scope=request.scope)
+
+        async def normal(_expire: bool = False, scripted: str | None = None) -> Response:
+            if isinstance(consent, StateError):
+                return state_error(request, platform, str(consent))
+            return await handler(request, platform, ctx, consent, scripted)
+
+        if decision is None:
+            return await normal()
+        if decision.step.consent is not None:
+            scripted = decision.step.consent
+            response = await act(decision, ctx, request, lambda _e: normal(scripted=scripted))
+            response.headers[STEP_HEADER] = decision.label
+            return response
+        return await act(decision, ctx, request, normal)
+
+    run.__name__ = f"{kind}_page"
+    return run
+
+
+async def consent_page(
+    request: Request, platform: Platform, ctx: MockContext, consent: ConsentRequest, scripted: str | None
+) -> Response:
     outcome = request.query_params.get("outcome") or consent.outcome or ctx.settings.consent_outcome
     if outcome not in CONSENT_OUTCOMES:
         return state_error(request, platform, f"outcome must be one of {', '.join(CONSENT_OUTCOMES)}")
@@ -60,6 +100,10 @@ async def consent_page(request: Request) -> Response:
     if outcome != "manual":
         return finish_redirect(request, outcome, None)
     location = ctx.fixtures.location(consent.location_id)
+    items = []
+    for item in ctx.fixtures.items_for(consent.location_id, platform.slug):
+        name, detail = platform.describe(item)
+        items.append((name, detail, bool(getattr(item, "verified", False))))
     return page(
         request,
         "consent.html",
@@ -68,7 +112,7 @@ async def consent_page(request: Request) -> Response:
             "consent": consent,
             "location": location,
             "user": next((u for u in location.users if u.id == consent.user_id), None) if location else None,
-            "profiles": ctx.fixtures.profiles_for(consent.location_id),
+            "items": items,
             "reconnect": is_reconnect(consent.reconnect),
             "state": request.query_params["state"],
         },
@@ -94,13 +138,11 @@ def finish_redirect(request: Request, decision: str, effect: str | None) -> Resp
     return RedirectResponse(f"finish?{urlencode(query)}", status_code=303, headers=PAGE_HEADERS)
 
 
-async def finish_page(request: Request) -> Response:
+async def finish_page(
+    request: Request, platform: Platform, ctx: MockContext, consent: ConsentRequest, scripted: str | None
+) -> Response:
     if request.method != "GET":
         raise HTTPException(405)  # HEAD must not complete a grant; answered as NestJS's 404
-    found = with_state(request)
-    if isinstance(found, Response):
-        return found
-    platform, ctx, consent = found
     decision = request.query_params.get("decision")
     if decision not in ("approve", "cancel"):
         return state_error(request, platform, "decision must be approve or cancel")
@@ -111,20 +153,25 @@ async def finish_page(request: Request) -> Response:
         return state_error(request, platform, "this authorization was already completed; start the flow again")
     outcome: Literal["approve", "cancel"] = "approve" if decision == "approve" else "cancel"
     account_id = None
+    # What a reconnect reports: the accounts connected before this grant (seeded, then the state's).
+    before = ctx.fixtures.connected_before(consent.location_id, platform.slug) + tuple(
+        account.id for account in ctx.state.accounts(consent.location_id, platform.slug)
+    )
     if outcome == "approve":
-        profiles = ctx.fixtures.profiles_for(consent.location_id)
-        grant = ctx.state.add_grant(
-            platform.slug, consent.location_id, consent.user_id, profiles, store=effect != "reject_account"
-        )
+        items = ctx.fixtures.items_for(consent.location_id, platform.slug)
+        stored = effect != "reject_account"
+        grant = ctx.state.add_grant(platform.slug, consent.location_id, consent.user_id, items, store=stored)
         account_id = grant.account_id
-    location = ctx.fixtures.location(consent.location_id)
+        if stored and platform.connects_on_consent is not None:
+            for item in items:
+                ctx.state.connect(grant, platform.connects_on_consent(item))
     payload = build_payload(
         outcome,
         platform=platform.slug,
         page=consent.page,
         reconnect="true" if effect == "reconnect" else consent.reconnect,
         account_id=account_id,
-        reconnect_accounts=location.connected_accounts if location else (),
+        reconnect_accounts=tuple(dict.fromkeys(before)),
     )
     return page(
         request,
@@ -142,6 +189,6 @@ async def finish_page(request: Request) -> Response:
 
 
 routes: Final = [
-    Route("/__mock/oauth/{platform}/consent", consent_page, methods=["GET"]),
-    Route("/__mock/oauth/{platform}/finish", finish_page, methods=["GET"]),
+    Route("/__mock/oauth/{platform}/consent", scripted_page("consent", consent_page), methods=["GET"]),
+    Route("/__mock/oauth/{platform}/finish", scripted_page("finish", finish_page), methods=["GET"]),
 ]

@@ -14,8 +14,7 @@ from mock_server.connections import drop, transport_of
 from mock_server.errors import ApiError, MockUsageError, render_api_error
 from mock_server.rules import RULES_BY_NAME
 from mock_server.scenarios.model import ErrorAction, RateLimit, Raw, Step
-
-OFF_CONTRACT_HEADER = "X-Ghl-Mock-Off-Contract"
+from mock_server.wire import OFF_CONTRACT_HEADER, STEP_HEADER
 
 #: Gateway-style bodies. 500 is the application's own (NestJS) answer; 502/503/504 are what
 #: HighLevel's edge proxy (Envoy-style) sends when the application is unreachable or slow.
@@ -26,10 +25,23 @@ GATEWAY_BODIES = {
 }
 
 
-def error_response(action: ErrorAction) -> Response:
+def error_response(action: ErrorAction, scope: Scope | None = None) -> Response:
     rule = RULES_BY_NAME[action.rule]
     messages = action.messages if rule.status == 422 else None
-    return render_api_error(ApiError(rule, f"scripted {rule.name}", value=action.value, messages=messages))
+    value = action.value if "value" in action.model_fields_set else default_value(rule.name)
+    return render_api_error(ApiError(rule, f"scripted {rule.name}", value=value, messages=messages), scope)
+
+
+#: What a scripted error whose whole message is reflected says when the step gives no ``value``.
+_DEFAULT_VALUES = {
+    "body_malformed": "Unexpected end of JSON input",
+    "platform_retired": "As of December 4, 2024, X (formerly Twitter) is no longer supported",
+}
+
+
+def default_value(rule: str) -> str:
+    """The reflected value a scripted ``rule`` uses when its step gives none."""
+    return _DEFAULT_VALUES.get(rule, "bogus-version")
 
 
 def rate_limit_response(limit: RateLimit) -> Response:
@@ -65,15 +77,75 @@ def raw_response(raw: Raw) -> Response:
     return response
 
 
-def malformed_json_response() -> Response:
-    """A complete HTTP response whose JSON body is cut off: the parser, not the socket, fails."""
-    body = b'{"success":true,"statusCode":200,"message":"Fetched Tiktok Business Account","results":{"prof'
-    return Response(body, media_type="application/json", headers={OFF_CONTRACT_HEADER: "broken"})
+def malformed_json_response(normal: Response) -> Response:
+    """The normal answer, complete at the HTTP level, with its JSON body cut in half: the
+    client's parser, not the socket, fails."""
+    body = bytes(normal.body)
+    status = normal.status_code
+    if not (normal.media_type or "").startswith("application/json"):  # the 302 of start: a JSON-ish 200
+        body, status = b'{"success":true,"statusCode":200,"message":"OK","results":{}}', 200
+    return Response(
+        body[: max(1, len(body) // 2)],
+        status_code=status,
+        media_type="application/json",
+        headers={OFF_CONTRACT_HEADER: "broken"},
+    )
 
 
-def prefer_step(endpoint: str, header: str | None) -> Step | None:
+class EmptyReplyResponse(Response):
+    """Close the connection without answering."""
+
+    def __init__(self) -> None:
+        super().__init__(b"")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await empty_reply(scope)
+
+
+class TruncatedResponse(Response):
+    """The normal answer's headers (its full Content-Length) and half its body, then a closed connection."""
+
+    def __init__(self, normal: Response) -> None:
+        super().__init__(b"")
+        self.normal = normal
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        start: Message = {
+            "type": "http.response.start",
+            "status": self.normal.status_code,
+            "headers": self.normal.raw_headers,
+        }
+        await truncated_body(scope, send, start, bytes(self.normal.body))
+
+
+class HangResponse(Response):
+    """Hold the request until the client gives up (nothing sent), or answer 504 after ``seconds``."""
+
+    def __init__(self, seconds: float, stopping: threading.Event, label: str) -> None:
+        super().__init__(b"")
+        self.seconds = seconds
+        self.stopping = stopping
+        self.label = label
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if await hang(scope, receive, self.seconds, self.stopping):
+            timeout = gateway_response(504)
+            timeout.headers[STEP_HEADER] = self.label
+            await timeout(scope, receive, send)
+
+
+_PREFER_400 = {
+    "start": "version_malformed",
+    "accounts": "account_not_found",
+    "attach": "account_not_found",
+    "list": "version_malformed",
+    "delete": "social_account_not_found",
+}
+
+
+def prefer_step(kind: str, success: int, header: str | None, required_body_field: str = "originId") -> Step | None:
     """Prism's ``Prefer: code=NNN``: a one-off forced answer for that documented status."""
-    if not header or endpoint not in ("start", "accounts"):
+    if not header:
         return None
     code = None
     for part in header.replace(";", ",").split(","):
@@ -82,19 +154,22 @@ def prefer_step(endpoint: str, header: str | None) -> Step | None:
             code = value.strip().strip('"')
     if code is None:
         return None
-    success = "302" if endpoint == "start" else "200"
-    if code == success:
+    if code == str(success):
         return Step(passthrough=True)
+    if kind == "start":
+        unprocessable: dict[str, object] = {"rule": "query_invalid"}
+    elif kind == "attach":
+        field = required_body_field
+        unprocessable = {
+            "rule": "body_invalid",
+            "messages": [f"{field} should not be empty", f"{field} must be a string"],
+        }
+    else:
+        unprocessable = {"rule": "query_invalid", "messages": ["property search should not exist"]}
     table: dict[str, Step] = {
-        "400": Step.model_validate(
-            {"error": {"rule": "version_malformed" if endpoint == "start" else "account_not_found"}}
-        ),
+        "400": Step.model_validate({"error": {"rule": _PREFER_400[kind]}}),
         "401": Step.model_validate({"error": {"rule": "token_invalid_jwt"}}),
-        "422": Step.model_validate(
-            {"error": {"rule": "query_invalid"}}
-            if endpoint == "start"
-            else {"error": {"rule": "query_invalid", "messages": ["property search should not exist"]}}
-        ),
+        "422": Step.model_validate({"error": unprocessable}),
         "429": Step(rate_limit=RateLimit()),
         **{str(s): Step(gateway=s) for s in (500, 502, 503, 504)},
     }

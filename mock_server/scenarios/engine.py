@@ -9,46 +9,28 @@ in order). A request that matches no current step is answered normally and consu
 from __future__ import annotations
 
 import random
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from mock_server.platforms import PLATFORMS
 from mock_server.scenarios.loader import LoadedScenario
 from mock_server.scenarios.model import Delay, Match, Step
 
 DEFAULT_SESSION = "default"
-#: What ``endpoint: any`` matches: HighLevel's API. The browser pages match only by name.
-API_ENDPOINTS = ("start", "accounts")
+#: What ``endpoint: any`` matches: HighLevel's API operations. The browser pages match only by name.
+API_ENDPOINTS = ("start", "accounts", "attach", "list", "delete")
 #: At most this many (session, scenario) cursors are kept; the least recently used goes first.
 MAX_CURSORS = 10_000
-
-_PLATFORM = "(?:" + "|".join(re.escape(slug) for slug in PLATFORMS) + ")"
-#: The scriptable endpoints, for the platforms the mock serves (other paths are 404s, never scripted).
-_ENDPOINTS = (
-    ("start", re.compile(rf"^/social-media-posting/oauth/{_PLATFORM}/start$")),
-    ("accounts", re.compile(rf"^/social-media-posting/oauth/[^/]+/{_PLATFORM}/accounts/[^/]+$")),
-    ("consent", re.compile(rf"^/__mock/oauth/{_PLATFORM}/consent$")),
-    ("finish", re.compile(rf"^/__mock/oauth/{_PLATFORM}/finish$")),
-)
-
-
-def classify(path: str) -> str | None:
-    """The scriptable endpoint a path belongs to, or None (the mock's own routes, unknown paths)."""
-    for name, pattern in _ENDPOINTS:
-        if pattern.match(path):
-            return name
-    return None
 
 
 @dataclass(frozen=True, slots=True)
 class RequestView:
-    endpoint: str
+    endpoint: str  # an operation kind, or a browser page (consent, finish)
     method: str
     query: Sequence[tuple[str, str]]
     headers: Mapping[str, str]  # lower-case names
+    platform: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +59,8 @@ def matches(match: Match, request: RequestView) -> bool:
     elif match.endpoint != request.endpoint:
         return False
     if match.method is not None and match.method != request.method:
+        return False
+    if match.platform is not None and match.platform != request.platform:
         return False
     query = dict(request.query)
     for name, wanted in match.query.items():

@@ -3,6 +3,7 @@ schema`` prints and what ``scenarios/scenario.schema.json`` keeps for editors.""
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Annotated, Any, Literal, get_args
 
@@ -10,8 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from mock_server.rules import RULES
 
-#: Which requests a step can match. ``consent`` and ``finish`` are the browser pages.
-Endpoint = Literal["start", "accounts", "consent", "finish", "any"]
+#: Which requests a step can match: an operation kind (operations.KINDS), a browser page
+#: (``consent``, ``finish``), or ``any`` API operation.
+Endpoint = Literal["start", "accounts", "attach", "list", "delete", "consent", "finish", "any"]
 #: Every documented error by its rule name (mock_server/rules.py).
 RuleName = Literal[
     "version_missing",
@@ -22,15 +24,21 @@ RuleName = Literal[
     "token_company_oauth",
     "token_agency_pit",
     "token_missing_scope",
+    "body_malformed",
+    "body_too_large",
     "query_invalid",
+    "body_invalid",
     "location_forbidden",
+    "platform_retired",
     "account_not_found",
+    "origin_not_found",
+    "social_account_not_found",
 ]
 assert set(get_args(RuleName)) == {rule.name for rule in RULES}, "RuleName is out of step with rules.RULES"
 
 ConsentOutcome = Literal["approve", "cancel", "approve_reconnect", "never_post", "reject_account"]
 BrokenKind = Literal["truncated_body", "malformed_json", "empty_reply"]
-ACTION_FIELDS = ("passthrough", "error", "rate_limit", "gateway", "hang", "broken", "consent", "raw")
+ACTION_FIELDS = ("passthrough", "error", "rate_limit", "gateway", "hang", "broken", "consent", "expire_accounts", "raw")
 
 
 class _Model(BaseModel):
@@ -41,8 +49,11 @@ class Match(_Model):
     """Which requests the step answers. Unset conditions match anything."""
 
     endpoint: Endpoint = Field(
-        "any", description="start, accounts, consent, finish, or any (any = start or accounts, the API)"
+        "any",
+        description="start, accounts (get-accounts), attach, list, delete, consent, finish, or any "
+        "(any = every API operation, not the browser pages)",
     )
+    platform: str | None = Field(None, min_length=1, description="Only this platform's operations and pages")
     method: str | None = Field(None, min_length=1, description="HTTP method, e.g. GET (case-insensitive)")
     query: dict[str, str] = Field(
         default_factory=dict, description="Query parameters that must equal these values ('*': just present)"
@@ -55,6 +66,17 @@ class Match(_Model):
     @classmethod
     def _upper(cls, value: str | None) -> str | None:
         return value.upper() if value else value
+
+    @field_validator("platform")
+    @classmethod
+    def _known_platform(cls, value: str | None) -> str | None:
+        from mock_server.platforms import PLATFORMS
+
+        if value is not None and value not in PLATFORMS:
+            close = difflib.get_close_matches(value, PLATFORMS, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ValueError(f"unknown platform {value!r}{hint}; known: {', '.join(PLATFORMS)}")
+        return value
 
     @field_validator("query", "headers", mode="before")
     @classmethod
@@ -162,6 +184,9 @@ class Step(_Model):
     hang: Hang | None = None
     broken: BrokenKind | None = Field(None, description="truncated_body, malformed_json or empty_reply")
     consent: ConsentOutcome | None = Field(None, description="What the consent page does (endpoint: consent)")
+    expire_accounts: Literal[True] | None = Field(
+        None, description="The accounts list shows every account expired (isExpired: true; endpoint: list)"
+    )
     raw: Raw | None = None
 
     @model_validator(mode="after")
@@ -173,6 +198,8 @@ class Step(_Model):
             raise ValueError("a consent action needs match.endpoint: consent")
         if self.match.endpoint == "consent" and given and given[0] not in ("consent", "passthrough"):
             raise ValueError("the consent page takes consent actions (or passthrough/delay) only")
+        if self.expire_accounts is not None and self.match.endpoint != "list":
+            raise ValueError("expire_accounts needs match.endpoint: list")
         return self
 
     @property

@@ -1,0 +1,49 @@
+"""The platforms of HighLevel's Social Planner OAuth family, one module each.
+
+Adding a network is one module here (a ``PLATFORM`` row) plus its demo data in the fixtures;
+operations.py derives the routes, scenarios, CORS and contract operations from this registry.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from mock_server.platforms import facebook as facebook
+from mock_server.platforms import google as google
+from mock_server.platforms import instagram as instagram
+from mock_server.platforms import linkedin as linkedin
+from mock_server.platforms import tiktok as tiktok
+from mock_server.platforms import tiktok_business as tiktok_business
+from mock_server.platforms import twitter as twitter
+from mock_server.platforms.base import AccountRecord, BodyField, ConsentCopy, DemoItem, Kind, Platform
+
+#: In the spec's order (apps/social-media-posting.json).
+PLATFORMS: Final[dict[str, Platform]] = {
+    module.PLATFORM.slug: module.PLATFORM
+    for module in (google, facebook, instagram, linkedin, twitter, tiktok, tiktok_business)
+}
+
+#: Every Social Planner scope in HighLevel's Scopes.md; `ghl-mock token` grants all by default.
+SOCIAL_PLANNER_SCOPES: Final = (
+    "socialplanner/account.readonly",
+    "socialplanner/account.write",
+    "socialplanner/category.readonly",
+    "socialplanner/csv.readonly",
+    "socialplanner/csv.write",
+    "socialplanner/oauth.readonly",
+    "socialplanner/oauth.write",
+    "socialplanner/post.readonly",
+    "socialplanner/post.write",
+    "socialplanner/tag.readonly",
+)
+
+__all__ = [
+    "PLATFORMS",
+    "SOCIAL_PLANNER_SCOPES",
+    "AccountRecord",
+    "BodyField",
+    "ConsentCopy",
+    "DemoItem",
+    "Kind",
+    "Platform",
+]

@@ -1,0 +1,79 @@
+"""Facebook: pages (``GetFacebookAccountsResponseDTO``), attach ``AttachFBAccountDTO``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import Field
+
+from mock_server.platforms.base import BodyField, ConsentCopy, DemoItem, Platform, simple_record
+
+
+class FacebookPage(DemoItem):
+    id: str = Field(min_length=1)
+    name: str
+    avatar: str
+    is_owned: bool = Field(True, alias="isOwned")
+
+
+def _results(items: Sequence[DemoItem], attached: frozenset[str]) -> dict[str, Any]:
+    pages = []
+    for item in items:
+        assert isinstance(item, FacebookPage)
+        pages.append(
+            {
+                "id": item.id,
+                "name": item.name,
+                "avatar": item.avatar,
+                "isOwned": item.is_owned,
+                "isConnected": item.id in attached,
+            }
+        )
+    return {"pages": pages}
+
+
+def _origin(item: DemoItem) -> str:
+    assert isinstance(item, FacebookPage)
+    return item.id
+
+
+def _describe(item: DemoItem) -> tuple[str, str]:
+    assert isinstance(item, FacebookPage)
+    return item.name, "Page you own" if item.is_owned else "Page you manage"
+
+
+PLATFORM = Platform(
+    slug="facebook",
+    display_name="Facebook",
+    operation_ids={
+        "start": "start-facebook-oauth",
+        "accounts": "get-facebook-page-group",
+        "attach": "attach-facebook-page-group",
+    },
+    accounts_segment="accounts",
+    accounts_message="Fetched Facebook Account",
+    attach_message="Added Facebook Account",
+    item_model=FacebookPage,
+    results=_results,
+    origin_of=_origin,
+    describe=_describe,
+    attach_body=(
+        BodyField("type"),
+        BodyField("originId", required=True),
+        BodyField("name"),
+        BodyField("avatar"),
+        BodyField("companyId"),
+    ),
+    record_of=simple_record("page"),
+    consent=ConsentCopy(
+        "Continue",
+        "#1877f2",
+        (
+            "Show a list of the Pages you manage",
+            "Create and manage content on your Page",
+            "Read content posted on the Page",
+        ),
+        "pages",
+    ),
+)

@@ -1,0 +1,77 @@
+"""Instagram: accounts (``GetInstagramAccountsResponseDTO``), attach ``AttachIGAccountDTO``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import Field
+
+from mock_server.platforms.base import BodyField, ConsentCopy, DemoItem, Platform, simple_record
+
+
+class InstagramAccount(DemoItem):
+    id: str = Field(min_length=1)
+    name: str
+    avatar: str
+    page_id: str = Field(alias="pageId")
+
+
+def _results(items: Sequence[DemoItem], attached: frozenset[str]) -> dict[str, Any]:
+    accounts = []
+    for item in items:
+        assert isinstance(item, InstagramAccount)
+        accounts.append(
+            {
+                "id": item.id,
+                "name": item.name,
+                "avatar": item.avatar,
+                "pageId": item.page_id,
+                "isConnected": item.id in attached,
+            }
+        )
+    return {"accounts": accounts}
+
+
+def _origin(item: DemoItem) -> str:
+    assert isinstance(item, InstagramAccount)
+    return item.id
+
+
+def _describe(item: DemoItem) -> tuple[str, str]:
+    assert isinstance(item, InstagramAccount)
+    return item.name, f"linked to page {item.page_id}"
+
+
+PLATFORM = Platform(
+    slug="instagram",
+    display_name="Instagram",
+    operation_ids={
+        "start": "start-instagram-oauth",
+        "accounts": "get-instagram-page-group",
+        "attach": "attach-instagram-page-group",
+    },
+    accounts_segment="accounts",
+    accounts_message="Fetched Instagram Account",
+    attach_message="Added Instagram Account",
+    item_model=InstagramAccount,
+    results=_results,
+    origin_of=_origin,
+    describe=_describe,
+    # The spec requires pageId, but real clients attach without it and succeed (deviations.py).
+    attach_body=(
+        BodyField("originId", required=True),
+        BodyField("name"),
+        BodyField("avatar"),
+        BodyField("pageId"),
+        BodyField("companyId"),
+    ),
+    record_of=simple_record("profile"),
+    consent=ConsentCopy(
+        "Allow",
+        "#e1306c",
+        ("Access profile and posts from the Instagram account", "Create and publish content"),
+        "accounts",
+    ),
+    extra_start_query=("loginType",),
+)
