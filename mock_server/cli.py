@@ -37,17 +37,19 @@ def load_settings(**given: Any) -> Settings:
 
 #: Settings with no command-line option (environment only).
 _ENV_ONLY = {"secret"}
+#: Settings whose option is spelled differently from the field (repeatable options are singular).
+_OPTION = {"cors_origins": "--cors-origin", "scenarios": "--scenario", "legacy_platforms": "--legacy-platform"}
 
 
 def _where(field: str) -> str:
     env = f"GHL_MOCK_{field.upper()}"
-    return env if field in _ENV_ONLY else f"--{field.replace('_', '-')} / {env}"
+    return env if field in _ENV_ONLY else f"{_OPTION.get(field, '--' + field.replace('_', '-'))} / {env}"
 
 
 @click.group()
 @click.version_option(package_name="ghl-mock")
 def main() -> None:
-    """ghl-mock: HighLevel's Social Planner OAuth API (TikTok Business) on localhost."""
+    """ghl-mock: HighLevel's Social Planner OAuth API (every v1 platform) on localhost."""
 
 
 @main.command()

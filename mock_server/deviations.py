@@ -41,25 +41,13 @@ def _pointer(path: str) -> str:
 
 
 _STARTS = [op for op in OPERATIONS if op.kind == "start"]
-#: The attach answers' account-record schemas, whose ``platform`` and ``type`` are typed ``object``.
-_RECORD_SCHEMAS = (
-    "SocialGoogleMediaAccountSchema",
-    "SocialMediaFacebookAccountSchema",
-    "SocialMediaInstagramAccountSchema",
-    "SocialMediaLinkedInAccountSchema",
-    "SocialMediaTwitterAccountSchema",
-    "SocialMediaTiktokAccountSchema",
-)
 
+_ATTACHING = [op.platform for op in OPERATIONS if op.kind == "attach" and op.platform is not None]
 #: What each attach DTO requires in the mock (the spec's DTOs require nothing, or IG's pageId).
-_ATTACH_REQUIRED = {
-    "AttachFBAccountDTO": ("originId",),
-    "AttachIGAccountDTO": ("originId",),
-    "AttachLinkedinAccountDTO": ("originId",),
-    "AttachTwitterAccountDTO": ("originId",),
-    "AttachTiktokAccountDTO": ("originId",),
-    "AttachGMBLocationDTO": ("location", "account"),
-}
+_ATTACH_REQUIRED = {p.attach_dto: tuple(f.name for f in p.attach_body if f.required) for p in _ATTACHING}
+#: The attach answers' account-record schemas, whose ``platform`` and ``type`` are typed ``object``.
+_RECORD_SCHEMAS = tuple(p.record_schema for p in _ATTACHING)
+_KINDS = {p.attach_dto: {f.name: f.kind for f in p.attach_body} for p in _ATTACHING}
 
 
 def _strict_body(dto: str, required: tuple[str, ...]) -> tuple[tuple[str, dict[str, Any] | list[str] | bool], ...]:

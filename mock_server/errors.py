@@ -77,12 +77,15 @@ def not_found(method: str, raw_path: str, scope: Scope | None = None) -> Respons
     )
 
 
+def plain_error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    """``{statusCode, message}``: the generic error DTO, for answers no rule row describes (429, 500)."""
+    return JSONResponse({"statusCode": status, "message": message}, status_code=status, headers=headers)
+
+
 def internal_error(scope: Scope | None = None) -> Response:
     """NestJS's default 500 body. No stack trace or exception text ever reaches a response."""
-    return JSONResponse(
-        {"statusCode": 500, "message": "Internal server error"},
-        status_code=500,
-        headers=diagnose(scope, None, "unhandled exception in ghl-mock (see server log)"),
+    return plain_error(
+        500, "Internal server error", diagnose(scope, None, "unhandled exception in ghl-mock (see server log)")
     )
 
 

@@ -5,6 +5,7 @@ what differs between networks comes from the operation's platform row.
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,7 +19,7 @@ from mock_server.context import MockContext
 from mock_server.errors import ApiError, MockUsageError
 from mock_server.oauth_state import new_consent_request, sign_state
 from mock_server.operations import Operation
-from mock_server.platforms import Kind, Platform
+from mock_server.platforms import AccountRecord, Kind, Platform
 from mock_server.rules import ACCOUNT_NOT_FOUND, ORIGIN_NOT_FOUND, SOCIAL_ACCOUNT_NOT_FOUND
 from mock_server.state import ConnectedAccount, Grant
 from mock_server.wire import CONSENT_HEADER, NOTE_HEADER
@@ -116,7 +117,9 @@ async def attach(call: Call) -> Response:
     name, _ = platform.describe(item)
     if not record.name:
         record = dataclasses.replace(record, name=name)
-    account, _new = call.ctx.state.connect(grant, record)
+    if "type" not in call.auth.body and platform.item_type is not None:
+        record = dataclasses.replace(record, type=platform.item_type(item))
+    account, _new = call.ctx.state.connect(grant, bounded(record))
     return JSONResponse(
         {
             "success": True,
@@ -125,6 +128,28 @@ async def attach(call: Call) -> Response:
             "results": account_record(account),
         },
         status_code=201,
+    )
+
+
+#: What a stored account keeps of what the client sent: the store is bounded by count (state.py)
+#: and each record by these sizes, so a client cannot grow memory with 100 kB names.
+MAX_FIELD = 1024
+MAX_META = 4096
+
+
+def bounded(record: AccountRecord) -> AccountRecord:
+    meta = record.meta
+    if len(json.dumps(meta, default=str)) > MAX_META:
+        meta = {
+            k: v for k, v in meta.items() if isinstance(v, (bool, int, float)) or (isinstance(v, str) and len(v) < 200)
+        }
+        meta = meta if len(json.dumps(meta)) <= MAX_META else {}
+    return dataclasses.replace(
+        record,
+        name=record.name[:MAX_FIELD],
+        avatar=record.avatar[:MAX_FIELD],
+        origin_id=record.origin_id[:MAX_FIELD],
+        meta=meta,
     )
 
 

@@ -10,7 +10,7 @@ registry; handlers (``handlers.py``) know no platform.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final, Literal, get_args
 
 from mock_server.platforms import PLATFORMS, BodyField, Kind, Platform
 from mock_server.validation import QueryParam
@@ -39,7 +39,8 @@ SCOPES: Final[dict[Kind, str]] = {
 }
 SUCCESS: Final[dict[Kind, int]] = {"start": 302, "accounts": 200, "attach": 201, "list": 200, "delete": 200}
 #: Every kind, in the order scenario files and docs list them.
-KINDS: Final[tuple[Kind, ...]] = ("start", "accounts", "attach", "list", "delete")
+KINDS: Final[tuple[Kind, ...]] = get_args(Kind)
+assert set(SCOPES) == set(SUCCESS) == set(KINDS), "a kind is missing a scope or a success status"
 
 
 @dataclass(frozen=True, slots=True)

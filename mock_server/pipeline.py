@@ -22,8 +22,10 @@ from mock_server.context import MockContext, context_of
 from mock_server.errors import ApiError, MockUsageError, diagnose, mock_usage_error, render_api_error
 from mock_server.handlers import HANDLERS, Call
 from mock_server.operations import Operation
+from mock_server.platforms import Platform
 from mock_server.scenarios import actions
 from mock_server.scenarios.engine import API_ENDPOINTS, DEFAULT_SESSION, Decision, RequestView
+from mock_server.validation import validate_body
 from mock_server.wire import SCENARIO_HEADER, SESSION_HEADER, SESSION_KEY, STEP_HEADER, STEP_KEY
 
 #: Session keys are kept per cursor, journal entry and consent state: keep them short.
@@ -51,13 +53,13 @@ def endpoint(op: Operation) -> Callable[[Request], Awaitable[Response]]:
                 request,
                 session,
                 headers.get(SCENARIO_HEADER.lower()),
-                prefer=(op.success, headers.get("prefer"), _first_required(op)),
+                prefer=(op.success, headers.get("prefer"), _missing_body(op)),
             )
         except MockUsageError as exc:
             return mock_usage_error(str(exc), scope=scope)
         if decision is None:
             return await normal(False)
-        return await act(decision, ctx, request, normal)
+        return await act(decision, ctx, request, normal, op.platform)
 
     run.__name__ = op.operation_id.replace("-", "_")
     return run
@@ -90,7 +92,7 @@ def decide(
     session: str,
     only: str | None,
     *,
-    prefer: tuple[int, str | None, str] | None = None,
+    prefer: tuple[int, str | None, list[str]] | None = None,
 ) -> Decision | None:
     """The step that answers this request (consumed), or None: answer normally."""
     if prefer is not None and kind in API_ENDPOINTS:
@@ -108,7 +110,9 @@ def decide(
     return engine.decide(view, session, only)
 
 
-async def act(decision: Decision, ctx: MockContext, request: Request, normal: Normal) -> Response:
+async def act(
+    decision: Decision, ctx: MockContext, request: Request, normal: Normal, platform: Platform | None = None
+) -> Response:
     """Answer as the step says, marked with its label."""
     scope = request.scope
     label = decision.label
@@ -119,7 +123,7 @@ async def act(decision: Decision, ctx: MockContext, request: Request, normal: No
     action = step.action
     response: Response
     if action == "error" and step.error is not None:
-        response = actions.error_response(step.error, scope)
+        response = actions.error_response(step.error, scope, platform)
     elif action == "rate_limit" and step.rate_limit is not None:
         diagnose(scope, None, "scripted rate limit")
         response = actions.rate_limit_response(step.rate_limit)
@@ -144,6 +148,10 @@ async def act(decision: Decision, ctx: MockContext, request: Request, normal: No
     return response
 
 
-def _first_required(op: Operation) -> str:
-    """The attach body's first required field (what a forced 422 says is missing)."""
-    return next((field.name for field in op.body or () if field.required), "originId")
+def _missing_body(op: Operation) -> list[str]:
+    """What the operation's validation says of an empty body (a forced 422 says the same)."""
+    try:
+        validate_body({}, op.body or ())
+    except ApiError as error:
+        return list(error.messages or [])
+    return []

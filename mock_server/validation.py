@@ -10,6 +10,8 @@ as an array or object, as Express's query parser makes it, and so is "not a stri
 from __future__ import annotations
 
 import json
+import math
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -85,12 +87,12 @@ def parse_json_body(raw: bytes, content_type: str | None) -> Any:
     ``{}``. A body over 100 kB is a 413, and one that does not parse, or is a bare scalar
     (``strict`` mode), a 400 with V8's ``JSON.parse`` wording.
     """
-    if len(raw) > MAX_BODY_BYTES:
-        raise ApiError(BODY_TOO_LARGE, f"body is {len(raw)} bytes; the limit is {MAX_BODY_BYTES}")
     media = (content_type or "").split(";", 1)[0].strip().lower()
     if not (media == "application/json" or (media.startswith("application/") and media.endswith("+json"))):
-        return {}
-    text = raw.decode("utf-8", errors="replace")
+        return {}  # body-parser does not read it at all
+    if len(raw) > MAX_BODY_BYTES:
+        raise ApiError(BODY_TOO_LARGE, f"body is {len(raw)} bytes; the limit is {MAX_BODY_BYTES}")
+    text = raw.decode("utf-8", errors="replace").removeprefix("\ufeff")  # body-parser strips a BOM
     stripped = text.lstrip(" \t\r\n")
     if not stripped:
         return {}
@@ -98,11 +100,40 @@ def parse_json_body(raw: bytes, content_type: str | None) -> Any:
         position = len(text) - len(stripped)
         raise ApiError(BODY_MALFORMED, "the body is not a JSON object", value=_unexpected(text, position))
     try:
-        return json.loads(text)
+        return _well_formed(json.loads(text, parse_constant=_no_constant, parse_int=_number))
     except json.JSONDecodeError as exc:
         raise ApiError(BODY_MALFORMED, f"invalid JSON: {exc.msg}", value=_unexpected(text, exc.pos)) from None
+    except _Constant as exc:  # NaN, Infinity: Python's extension, not JSON (V8 refuses them)
+        raise ApiError(BODY_MALFORMED, f"{exc} is not JSON", value=_unexpected(text, text.find(str(exc)))) from None
     except RecursionError:
         raise ApiError(BODY_MALFORMED, "JSON nested too deeply", value=_unexpected(text, len(text))) from None
+
+
+class _Constant(ValueError):
+    pass
+
+
+def _no_constant(name: str) -> Any:
+    raise _Constant(name)
+
+
+def _number(digits: str) -> int | float:
+    """V8 reads any integer as a double; Python refuses to convert more than 4300 digits."""
+    return int(digits) if len(digits) < 300 else float(digits)
+
+
+def _well_formed(value: Any) -> Any:
+    """Lone surrogates (``"\\ud800"`` is valid JSON) replaced and infinite numbers made null, so every
+    answer built from a body can be rendered."""
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, float) and math.isinf(value):
+        return math.copysign(sys.float_info.max, value)  # still a number (V8: Infinity), but renderable
+    if isinstance(value, list):
+        return [_well_formed(item) for item in value]
+    if isinstance(value, dict):
+        return {_well_formed(key): _well_formed(item) for key, item in value.items()}
+    return value
 
 
 def _unexpected(text: str, position: int) -> str:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -406,7 +406,7 @@ MUTATING = [op for op in OPERATIONS if op.method != "GET"]
 def test_no_body_or_path_on_a_mutating_operation_gets_a_5xx(
     client: TestClient, op: Any, body: bytes, content_type: str, segment: str
 ) -> None:
-    segment = httpx.URL("/" + segment).path.strip("/").replace("/", "_") or "x"
+    segment = quote(segment, safe="")
     path = path_of(op, locationId=DEMO_LOCATION, accountId=segment, id=segment)
     response = client.request(op.method, path, content=body, headers={**headers(), "Content-Type": content_type})
     assert response.status_code < 500, (op.operation_id, body, response.text)
@@ -423,3 +423,73 @@ def test_the_testing_helper_connects_any_platform_by_the_table() -> None:
     assert mock.client.get(path, headers=mock.headers()).status_code == 200
     assert mock.path(None, "list", locationId="L") == "/social-media-posting/L/accounts"
     mock.close()
+
+
+# --- review findings: bodies that once made a 5xx or a wrong record ------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "status"),
+    [
+        (b'{"originId": "fb-bakery-0001", "name": "\\ud800"}', 201),  # a lone surrogate: valid JSON
+        (b'{"originId": "fb-bakery-0001", "name": "n", "avatar": NaN}', 400),  # NaN: not JSON
+        (b'{"originId": "fb-bakery-0001", "name": 1' + b"0" * 5000 + b"}", 422),  # a 5001-digit number
+        (b'\xef\xbb\xbf{"originId": "fb-bakery-0001"}', 201),  # a UTF-8 BOM, which body-parser strips
+    ],
+)
+def test_odd_json_never_breaks_the_attach_or_the_list(
+    client: TestClient, attach_path: str, content: bytes, status: int
+) -> None:
+    response = client.post(attach_path, content=content, headers={**headers(), "Content-Type": "application/json"})
+    assert response.status_code == status, response.text
+    assert client.get(LIST, headers=headers()).status_code == 200
+
+
+def test_an_oversized_non_json_body_is_not_read(client: TestClient, attach_path: str) -> None:
+    response = client.post(attach_path, content=b"x" * 200_000, headers={**headers(), "Content-Type": "text/plain"})
+    assert response.status_code == 422  # body-parser leaves it alone: an empty body, not a 413
+
+
+def test_stored_records_are_bounded(client: TestClient) -> None:
+    google = accounts_path("google", grant(client, "google"))
+    results = client.get(google, headers=headers()).json()["results"]["locations"]
+    big = {**results["location"], "storefrontAddress": {"lines": ["x" * 50_000]}, "title": "t" * 50_000}
+    assert (
+        client.post(google, json={"location": big, "account": results["account"]}, headers=headers()).status_code == 201
+    )
+    account = listed(client)[0]
+    assert len(account["name"]) <= 1024 and len(json.dumps(account["meta"])) <= 4096
+
+
+def test_a_linkedin_page_attached_without_type_is_a_page(client: TestClient) -> None:
+    linkedin = accounts_path("linkedin", grant(client, "linkedin"))
+    created = client.post(linkedin, json={"originId": "li-bakery-page-0001"}, headers=headers())
+    assert created.json()["results"]["type"] == "page"
+    profile = client.post(linkedin, json={"originId": "li-dana-0001"}, headers=headers())
+    assert profile.json()["results"]["type"] == "profile"
+
+
+def test_a_deleted_tiktok_business_profile_is_no_longer_connected(client: TestClient) -> None:
+    account_id = grant(client, "tiktok-business")
+    first = listed(client)[0]
+    client.delete(f"{LIST}/{first['id']}", headers=headers())
+    profiles = client.get(accounts_path("tiktok-business", account_id), headers=headers()).json()["results"]["profile"]
+    assert {p["id"]: p["isConnected"] for p in profiles}[first["profileId"]] is False
+
+
+def test_prefer_422_on_google_attach_names_its_object_fields(client: TestClient) -> None:
+    google = accounts_path("google", grant(client, "google"))
+    response = client.post(google, json={}, headers={**headers(), "Prefer": "code=422"})
+    assert response.json()["message"] == [
+        "location should not be empty",
+        "location must be an object",
+        "account should not be empty",
+        "account must be an object",
+    ]
+
+
+def test_platform_cannot_narrow_list_or_delete_steps() -> None:
+    from mock_server.scenarios.model import Step
+
+    with pytest.raises(ValueError, match="list and delete serve every platform"):
+        Step.model_validate({"match": {"endpoint": "list", "platform": "facebook"}, "expire_accounts": True})

@@ -1,48 +1,189 @@
-// The popup flow as real HighLevel integrations write it (see shared research §5.2, §5.3).
-// window.ghlExample records what happened, for people and for the end-to-end tests.
+// The popup flow as real HighLevel integrations write it (see shared research §5.2, §5.3), for
+// every Social Planner network: start → popup → message → get accounts → attach the first item
+// (where the network has an attach step) → list the location's accounts, each with a Delete button.
+// window.ghlExample records what happened, for people and for the end-to-end tests:
+//   accounts/accountsStatus  the get-accounts answer, published once the whole connect chain is done
+//   attachBody/attach/attachStatus  what was POSTed and the answer (null for tiktok-business)
+//   lists        every list-accounts answer, in order; deletes: [{id, status, body}]
+//   startError   what the back end relayed when start did not redirect
+//   pending      calls in flight (0 when the page is idle)
 (function () {
   "use strict";
-  var record = (window.ghlExample = { messages: [], accounts: null, accountsStatus: null, events: [] });
+  var record = (window.ghlExample = {
+    messages: [], accounts: null, accountsStatus: null, events: [],
+    platform: null, startError: null, attachBody: null, attach: null, attachStatus: null,
+    lists: [], listStatus: null, deletes: [], pending: 0
+  });
   var config = null;
   var popup = null;
   var poll = null;
   var gotMessage = false;
+  var flowPlatform = null;
+  var select = document.getElementById("platform");
+
+  function profileLabel(p) {
+    return p.name + (p.username ? " (@" + p.username + ")" : "") + (p.verified ? " [verified]" : "");
+  }
+
+  function simpleBody(item) {
+    return { originId: item.id, name: item.name, avatar: item.avatar };
+  }
+
+  // Where each network's get-accounts answer lists its items, and how one item is attached.
+  // attachBody null: no attach step (tiktok-business: the approved consent connects its profiles).
+  var NETWORKS = {
+    google: {
+      segment: "locations",
+      items: function (r) { return r.locations && r.locations.location ? [r.locations] : []; },
+      label: function (it) { return it.location.title + " (" + it.account.accountName + ")"; },
+      attachBody: function (it) { return { location: it.location, account: it.account }; }
+    },
+    facebook: { items: function (r) { return r.pages || []; }, attachBody: simpleBody },
+    instagram: { items: function (r) { return r.accounts || []; }, attachBody: simpleBody },
+    linkedin: {
+      items: function (r) { return (r.pages || []).concat(r.profile || []); },
+      attachBody: simpleBody
+    },
+    twitter: { items: function (r) { return r.profile || []; }, attachBody: simpleBody },
+    tiktok: { items: function (r) { return r.profile || []; }, attachBody: simpleBody },
+    "tiktok-business": { items: function (r) { return r.profile || []; }, attachBody: null }
+  };
+  Object.keys(NETWORKS).forEach(function (slug) {
+    NETWORKS[slug].segment = NETWORKS[slug].segment || "accounts";
+    NETWORKS[slug].label = NETWORKS[slug].label || profileLabel;
+  });
 
   function status(text) {
     document.getElementById("status").textContent = text;
     record.events.push(text);
   }
 
-  function showProfiles(profiles) {
+  function track(promise) {
+    record.pending += 1;
+    return promise.finally(function () { record.pending -= 1; });
+  }
+
+  function api(method, path, body) {
+    var init = { method: method, headers: { Authorization: "Bearer " + config.token, Version: "2021-07-28" } };
+    if (body !== undefined) {
+      init.headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    return fetch(config.mockUrl + path, init).then(function (response) {
+      return response.json().then(function (json) { return { status: response.status, body: json }; });
+    });
+  }
+
+  function failed(what, body) {
+    return what + " failed: " + body.statusCode + " " + body.message;
+  }
+
+  function showProfiles(items, label) {
     var list = document.getElementById("profiles");
     list.textContent = "";
-    profiles.forEach(function (p) {
+    items.forEach(function (p) {
       var item = document.createElement("li");
-      item.textContent = p.name + " (@" + p.username + ")" + (p.verified ? " [verified]" : "");
+      item.textContent = label(p);
       list.appendChild(item);
     });
   }
 
-  function fetchAccounts(accountId) {
-    var url = config.mockUrl + "/social-media-posting/oauth/" + encodeURIComponent(config.locationId) +
-      "/tiktok-business/accounts/" + encodeURIComponent(accountId);
-    return fetch(url, { headers: { Authorization: "Bearer " + config.token, Version: "2021-07-28" } })
-      .then(function (response) {
-        record.accountsStatus = response.status;
-        return response.json();
-      })
-      .then(function (body) {
-        record.accounts = body;
-        if (body.success) {
-          showProfiles(body.results.profile);
-          status("Connected: " + body.results.profile.length + " profile(s).");
-        } else {
-          status("Accounts call failed: " + body.statusCode + " " + body.message);
+  function showAccounts(accounts) {
+    var list = document.getElementById("accounts");
+    list.textContent = "";
+    accounts.forEach(function (a) {
+      var item = document.createElement("li");
+      item.dataset.id = a.id;
+      item.dataset.oauthId = a.oauthId;
+      item.dataset.platform = a.platform;
+      var text = document.createElement("span");
+      text.className = "account";
+      text.textContent = a.name + " · " + a.platform + " (" + a.type + ")" + (a.isExpired ? " [expired]" : "");
+      var remove = document.createElement("button");
+      remove.className = "delete";
+      remove.textContent = "Delete";
+      remove.addEventListener("click", function () { deleteAccount(a); });
+      item.appendChild(text);
+      item.appendChild(remove);
+      list.appendChild(item);
+    });
+  }
+
+  function locationPath() {
+    return "/social-media-posting/" + encodeURIComponent(config.locationId) + "/accounts";
+  }
+
+  // Resolves to the status text to show: the count on success, else the failure.
+  function listAccounts() {
+    return api("GET", locationPath()).then(function (r) {
+      record.listStatus = r.status;
+      record.lists.push(r.body);
+      if (!r.body.success) return { ok: false, text: failed("List call", r.body) };
+      showAccounts(r.body.results.accounts);
+      return { ok: true, count: r.body.results.accounts.length };
+    });
+  }
+
+  function deleteAccount(account) {
+    status("Deleting " + account.name + "…");
+    track(api("DELETE", locationPath() + "/" + encodeURIComponent(account.id))
+      .then(function (r) {
+        record.deletes.push({ id: account.id, status: r.status, body: r.body });
+        if (!r.body.success) {
+          status(failed("Delete", r.body));
+          return;
         }
+        return listAccounts().then(function (list) {
+          status(list.ok ? "Deleted " + account.name + "; " + list.count + " account(s) listed." : list.text);
+        });
       })
       .catch(function (err) {
-        status("Accounts call failed: " + err);
-      });
+        status("Delete failed: " + err);
+      }));
+  }
+
+  function connect(slug, accountId) {
+    var network = NETWORKS[slug];
+    var path = "/social-media-posting/oauth/" + encodeURIComponent(config.locationId) + "/" + slug + "/" +
+      network.segment + "/" + encodeURIComponent(accountId);
+    var got = null;
+    var stage = "Accounts call";
+    function publish(text) {
+      // The last step: tests wait for `accounts !== null`, then read the final status.
+      status(text);
+      record.accounts = got.body;
+    }
+    track(api("GET", path)
+      .then(function (r) {
+        got = r;
+        record.accountsStatus = r.status;
+        if (!r.body.success) return publish(failed("Accounts call", r.body));
+        var items = network.items(r.body.results);
+        showProfiles(items, network.label);
+        stage = "List call";
+        if (!network.attachBody) {
+          return listAccounts().then(function (list) {
+            publish(list.ok ? "Connected: " + items.length + " profile(s)." : list.text);
+          });
+        }
+        if (!items.length) return publish("Nothing to attach: the grant offers no pages or profiles.");
+        var body = (record.attachBody = network.attachBody(items[0]));
+        stage = "Attach";
+        status("Attaching " + network.label(items[0]) + "…");
+        return api("POST", path, body).then(function (a) {
+          record.attachStatus = a.status;
+          record.attach = a.body;
+          if (a.status !== 201) return publish(failed("Attach", a.body));
+          stage = "List call";
+          return listAccounts().then(function (list) {
+            publish(list.ok ? "Connected: " + a.body.results.name + " (" + list.count + " account(s) listed)." : list.text);
+          });
+        });
+      })
+      .catch(function (err) {
+        status(stage + " failed: " + err);
+        if (got) record.accounts = got.body;
+      }));
   }
 
   window.addEventListener("message", function (e) {
@@ -52,7 +193,7 @@
       document.getElementById("message").textContent = JSON.stringify(e.data, null, 2);
       if (e.data.actionType === "close" && e.data.accountId) {
         status("Authorized; fetching the account…");
-        fetchAccounts(e.data.accountId);
+        connect(flowPlatform || select.value, e.data.accountId);
       } else if (e.data.actionType === "close") {
         status("Cancelled by the user.");
       }
@@ -82,6 +223,7 @@
       status("Popup blocked: allow popups for this site and try again.");
       return null;
     }
+    flowPlatform = record.platform = select.value;
     watch();
     return popup;
   }
@@ -90,21 +232,36 @@
     return document.getElementById("reconnect").checked;
   }
 
+  function showTitle() {
+    document.getElementById("title").textContent = "Connect " + select.options[select.selectedIndex].text;
+  }
+
+  var wanted = new URLSearchParams(location.search).get("platform");
+  if (wanted && Object.prototype.hasOwnProperty.call(NETWORKS, wanted)) select.value = wanted;
+  select.addEventListener("change", showTitle);
+  showTitle();
+
   document.getElementById("connect-server").addEventListener("click", function () {
     // Open the window inside the click (popup blockers), then point it at the 302's Location.
     var win = openPopup();
     if (!win) return;
     status("Asking our back end for the OAuth URL…");
     var consent = new URLSearchParams(location.search).get("consent");
-    var query = "?reconnect=" + reconnect() + (consent ? "&consent=" + encodeURIComponent(consent) : "");
+    var query = "?platform=" + encodeURIComponent(flowPlatform) + "&reconnect=" + reconnect() +
+      (consent ? "&consent=" + encodeURIComponent(consent) : "");
     fetch("/api/oauth-url" + query)
       .then(function (r) { return r.json(); })
       .then(function (body) {
-        if (!body.url) throw new Error(JSON.stringify(body));
+        if (!body.url) {
+          record.startError = body;
+          var error = body.error || {};
+          throw new Error(error.message ? body.status + " " + error.message : JSON.stringify(body));
+        }
         status("Waiting for the popup…");
         win.location.href = body.url;
       })
       .catch(function (err) {
+        clearInterval(poll); // we close the popup ourselves: not "closed without a message"
         win.close();
         status("Start failed: " + err.message);
       });
@@ -116,7 +273,14 @@
     var params = new URLSearchParams({ locationId: config.locationId, userId: config.userId });
     if (reconnect()) params.set("reconnect", "true");
     status("Waiting for the popup…");
-    win.location.href = config.mockUrl + "/social-media-posting/oauth/tiktok-business/start?" + params;
+    win.location.href = config.mockUrl + "/social-media-posting/oauth/" + encodeURIComponent(flowPlatform) +
+      "/start?" + params;
+  });
+
+  document.getElementById("list-accounts").addEventListener("click", function () {
+    track(listAccounts()
+      .then(function (list) { status(list.ok ? list.count + " account(s) listed." : list.text); })
+      .catch(function (err) { status("List call failed: " + err); }));
   });
 
   fetch("/api/config")

@@ -1,5 +1,6 @@
-"""Example client for ghl-mock: a small web app that connects a TikTok Business account the way
-real HighLevel integrations do (see index.html and app.js).
+"""Example client for ghl-mock: a small web app that connects a Social Planner account (TikTok
+Business by default; ``?platform=facebook`` or the page's select for the others) the way real
+HighLevel integrations do (see index.html and app.js).
 
 Run the mock (``make run``), then in another terminal::
 
@@ -9,7 +10,8 @@ Its back end holds the HighLevel token and offers the *server-side* pattern: it 
 endpoint with ``Authorization`` and ``Version``, redirects off, and hands the 302 ``Location`` to
 the page, which opens it in a popup. The page also shows the *direct* pattern (``window.open`` of
 the start URL, as HighLevel's docs say), which works against ghl-mock's default
-``--browser-navigation accept``.
+``--browser-navigation accept``. After the popup's message, the page calls get-accounts, attach
+(where the network has one) and the location's accounts list and delete, cross-origin (CORS).
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ from starlette.routing import Route
 
 HERE = Path(__file__).resolve().parent
 DEMO_PIT = "pit-00000000-0000-4000-8000-000000000001"
+#: The networks whose start the back end proxies (the path segment; anything else is refused).
+PLATFORMS = ("google", "facebook", "instagram", "linkedin", "twitter", "tiktok", "tiktok-business")
+DEFAULT_PLATFORM = "tiktok-business"
 
 
 def create_example_app(
@@ -47,6 +52,9 @@ def create_example_app(
 
     async def oauth_url(request: Request) -> Response:
         """Server-side pattern: call start with headers and redirects off, return the Location."""
+        platform = request.query_params.get("platform", DEFAULT_PLATFORM)
+        if platform not in PLATFORMS:
+            return JSONResponse({"error": {"message": f"unknown platform {platform[:40]!r}"}}, status_code=400)
         params = {"locationId": location_id, "userId": user_id}
         if request.query_params.get("reconnect") == "true":
             params["reconnect"] = "true"
@@ -55,10 +63,20 @@ def create_example_app(
             headers["X-Mock-Consent"] = consent  # ghl-mock only: finish without a click (CI)
         async with httpx.AsyncClient(follow_redirects=False, timeout=10) as client:
             response = await client.get(
-                f"{mock_url}/social-media-posting/oauth/tiktok-business/start", params=params, headers=headers
+                f"{mock_url}/social-media-posting/oauth/{platform}/start", params=params, headers=headers
             )
         if response.status_code != 302:
-            return JSONResponse({"error": response.json(), "status": response.status_code}, status_code=502)
+            # Relay HighLevel's answer (e.g. twitter's 400 "no longer supported") for the page to show.
+            try:
+                error = response.json()
+            except ValueError:
+                error = {"message": response.text[:500]}
+            relayed = {
+                "error": error,
+                "status": response.status_code,
+                "contentType": response.headers.get("content-type"),
+            }
+            return JSONResponse(relayed, status_code=502)
         return JSONResponse({"url": response.headers["location"]})
 
     return Starlette(

@@ -84,6 +84,11 @@ class Platform:
     #: connects for each item.
     connects_on_consent: Callable[[DemoItem], AccountRecord] | None = None
     consent: ConsentCopy = field(default_factory=lambda: ConsentCopy("Authorize", "#333", (), "accounts"))
+    #: The account type of an item attached without ``type`` (linkedin: the item's page/profile kind).
+    item_type: Callable[[DemoItem], str] | None = None
+    #: The spec's schema names: the attach body DTO and the attach answer's account record.
+    attach_dto: str = ""
+    record_schema: str = ""
     #: Set when HighLevel no longer supports the network: every operation answers this message
     #: (after the Version, token, query and location checks), unless served in legacy mode.
     retired: str | None = None

@@ -65,6 +65,8 @@ PLATFORM = Platform(
         BodyField("avatar"),
         BodyField("companyId"),
     ),
+    attach_dto="AttachFBAccountDTO",
+    record_schema="SocialMediaFacebookAccountSchema",
     record_of=simple_record("page"),
     consent=ConsentCopy(
         "Continue",

@@ -96,6 +96,8 @@ PLATFORM = Platform(
         BodyField("account", "object", required=True),
         BodyField("companyId"),
     ),
+    attach_dto="AttachGMBLocationDTO",
+    record_schema="SocialGoogleMediaAccountSchema",
     record_of=_record,
     consent=ConsentCopy(
         "Allow",

@@ -66,6 +66,8 @@ PLATFORM = Platform(
         BodyField("pageId"),
         BodyField("companyId"),
     ),
+    attach_dto="AttachIGAccountDTO",
+    record_schema="SocialMediaInstagramAccountSchema",
     record_of=simple_record("profile"),
     consent=ConsentCopy(
         "Allow",

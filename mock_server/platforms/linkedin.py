@@ -72,7 +72,10 @@ PLATFORM = Platform(
         BodyField("urn"),
         BodyField("companyId"),
     ),
+    attach_dto="AttachLinkedinAccountDTO",
+    record_schema="SocialMediaLinkedInAccountSchema",
     record_of=simple_record("profile"),
+    item_type=lambda item: item.kind if isinstance(item, LinkedInItem) else "profile",
     consent=ConsentCopy(
         "Allow",
         "#0a66c2",

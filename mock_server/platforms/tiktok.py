@@ -45,6 +45,8 @@ PLATFORM = Platform(
         BodyField("username"),
         BodyField("companyId"),
     ),
+    attach_dto="AttachTiktokAccountDTO",
+    record_schema="SocialMediaTiktokAccountSchema",
     record_of=simple_record("profile"),
     consent=ConsentCopy(
         "Authorize",

@@ -35,8 +35,8 @@ def profile_entry(item: DemoItem, connected: bool) -> dict[str, Any]:
 
 
 def _results(items: Sequence[DemoItem], attached: frozenset[str]) -> dict[str, Any]:
-    # No attach step: an approved consent connects every profile (the accounts list shows them).
-    return {"profile": [profile_entry(item, True) for item in items]}
+    # No attach step: an approved consent connects every profile; a deleted one is no longer connected.
+    return {"profile": [profile_entry(item, _origin(item) in attached) for item in items]}
 
 
 def _origin(item: DemoItem) -> str:

@@ -71,6 +71,8 @@ PLATFORM = Platform(
         BodyField("verified", "boolean"),
         BodyField("companyId"),
     ),
+    attach_dto="AttachTwitterAccountDTO",
+    record_schema="SocialMediaTwitterAccountSchema",
     record_of=simple_record("profile"),
     consent=ConsentCopy(
         "Authorize app", "#000000", ("Read posts and profile information", "Create posts for you"), "profiles"

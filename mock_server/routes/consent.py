@@ -24,7 +24,7 @@ from mock_server.pages import PAGE_HEADERS, page
 from mock_server.payload import build_payload, is_reconnect
 from mock_server.pipeline import act, decide, session_of
 from mock_server.platforms import PLATFORMS, Platform
-from mock_server.wire import SCENARIO_HEADER, SESSION_HEADER, STEP_HEADER
+from mock_server.wire import SCENARIO_HEADER, SESSION_HEADER
 
 
 def platform_of(request: Request) -> Platform:
@@ -79,10 +79,8 @@ def scripted_page(kind: Literal["consent", "finish"], handler: PageHandler) -> C
             return await normal()
         if decision.step.consent is not None:
             scripted = decision.step.consent
-            response = await act(decision, ctx, request, lambda _e: normal(scripted=scripted))
-            response.headers[STEP_HEADER] = decision.label
-            return response
-        return await act(decision, ctx, request, normal)
+            return await act(decision, ctx, request, lambda _e: normal(scripted=scripted), platform)
+        return await act(decision, ctx, request, normal, platform)
 
     run.__name__ = f"{kind}_page"
     return run

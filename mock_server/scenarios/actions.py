@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from typing import get_args
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 
 from mock_server.connections import drop, transport_of
-from mock_server.errors import ApiError, MockUsageError, render_api_error
+from mock_server.errors import ApiError, MockUsageError, plain_error, render_api_error
+from mock_server.platforms import Kind, Platform
 from mock_server.rules import RULES_BY_NAME
 from mock_server.scenarios.model import ErrorAction, RateLimit, Raw, Step
 from mock_server.wire import OFF_CONTRACT_HEADER, STEP_HEADER
@@ -25,31 +27,32 @@ GATEWAY_BODIES = {
 }
 
 
-def error_response(action: ErrorAction, scope: Scope | None = None) -> Response:
+def error_response(action: ErrorAction, scope: Scope | None = None, platform: Platform | None = None) -> Response:
     rule = RULES_BY_NAME[action.rule]
     messages = action.messages if rule.status == 422 else None
-    value = action.value if "value" in action.model_fields_set else default_value(rule.name)
+    if rule.name == "body_invalid" and "messages" not in action.model_fields_set:
+        messages = ["originId should not be empty", "originId must be a string"]
+    value = action.value if "value" in action.model_fields_set else default_value(rule.name, platform)
     return render_api_error(ApiError(rule, f"scripted {rule.name}", value=value, messages=messages), scope)
 
 
-#: What a scripted error whose whole message is reflected says when the step gives no ``value``.
-_DEFAULT_VALUES = {
-    "body_malformed": "Unexpected end of JSON input",
-    "platform_retired": "As of December 4, 2024, X (formerly Twitter) is no longer supported",
-}
-
-
-def default_value(rule: str) -> str:
+def default_value(rule: str, platform: Platform | None = None) -> str:
     """The reflected value a scripted ``rule`` uses when its step gives none."""
-    return _DEFAULT_VALUES.get(rule, "bogus-version")
+    if rule == "body_malformed":
+        return "Unexpected end of JSON input"
+    if rule == "platform_retired":
+        if platform is not None and platform.retired:
+            return platform.retired
+        return f"{platform.display_name if platform else 'This platform'} is no longer supported"
+    return "bogus-version"
 
 
 def rate_limit_response(limit: RateLimit) -> Response:
     """429: the body shape is [UNKNOWN] (research §3.5); it follows the documented error DTOs."""
-    return JSONResponse(
-        {"statusCode": 429, "message": "Too Many Requests"},
-        status_code=429,
-        headers={
+    return plain_error(
+        429,
+        "Too Many Requests",
+        {
             "X-RateLimit-Limit-Daily": str(limit.limit_daily),
             "X-RateLimit-Daily-Remaining": str(limit.daily_remaining),
             "X-RateLimit-Interval-Milliseconds": str(limit.interval_ms),
@@ -62,7 +65,7 @@ def rate_limit_response(limit: RateLimit) -> Response:
 
 def gateway_response(status: int) -> Response:
     if status == 500:
-        return JSONResponse({"statusCode": 500, "message": "Internal server error"}, status_code=500)
+        return plain_error(500, "Internal server error")  # NestJS's own 500, as errors.internal_error
     return Response(
         GATEWAY_BODIES[status],
         status_code=status,
@@ -143,7 +146,10 @@ _PREFER_400 = {
 }
 
 
-def prefer_step(kind: str, success: int, header: str | None, required_body_field: str = "originId") -> Step | None:
+assert set(_PREFER_400) == set(get_args(Kind)), "every operation kind needs a forced 400"
+
+
+def prefer_step(kind: str, success: int, header: str | None, missing_body: list[str] | None = None) -> Step | None:
     """Prism's ``Prefer: code=NNN``: a one-off forced answer for that documented status."""
     if not header:
         return None
@@ -159,11 +165,7 @@ def prefer_step(kind: str, success: int, header: str | None, required_body_field
     if kind == "start":
         unprocessable: dict[str, object] = {"rule": "query_invalid"}
     elif kind == "attach":
-        field = required_body_field
-        unprocessable = {
-            "rule": "body_invalid",
-            "messages": [f"{field} should not be empty", f"{field} must be a string"],
-        }
+        unprocessable = {"rule": "body_invalid", "messages": missing_body or ["originId should not be empty"]}
     else:
         unprocessable = {"rule": "query_invalid", "messages": ["property search should not exist"]}
     table: dict[str, Step] = {

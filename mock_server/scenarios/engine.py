@@ -14,12 +14,13 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from mock_server.operations import KINDS
 from mock_server.scenarios.loader import LoadedScenario
 from mock_server.scenarios.model import Delay, Match, Step
 
 DEFAULT_SESSION = "default"
 #: What ``endpoint: any`` matches: HighLevel's API operations. The browser pages match only by name.
-API_ENDPOINTS = ("start", "accounts", "attach", "list", "delete")
+API_ENDPOINTS = KINDS
 #: At most this many (session, scenario) cursors are kept; the least recently used goes first.
 MAX_CURSORS = 10_000
 

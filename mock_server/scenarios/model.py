@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from mock_server.platforms.base import Kind
 from mock_server.rules import RULES
 
 #: Which requests a step can match: an operation kind (operations.KINDS), a browser page
@@ -35,6 +36,8 @@ RuleName = Literal[
     "social_account_not_found",
 ]
 assert set(get_args(RuleName)) == {rule.name for rule in RULES}, "RuleName is out of step with rules.RULES"
+
+assert set(get_args(Endpoint)) == {*get_args(Kind), "consent", "finish", "any"}, "Endpoint is out of step with Kind"
 
 ConsentOutcome = Literal["approve", "cancel", "approve_reconnect", "never_post", "reject_account"]
 BrokenKind = Literal["truncated_body", "malformed_json", "empty_reply"]
@@ -198,6 +201,8 @@ class Step(_Model):
             raise ValueError("a consent action needs match.endpoint: consent")
         if self.match.endpoint == "consent" and given and given[0] not in ("consent", "passthrough"):
             raise ValueError("the consent page takes consent actions (or passthrough/delay) only")
+        if self.match.platform is not None and self.match.endpoint in ("list", "delete"):
+            raise ValueError("list and delete serve every platform: match.platform cannot narrow them")
         if self.expire_accounts is not None and self.match.endpoint != "list":
             raise ValueError("expire_accounts needs match.endpoint: list")
         return self
