@@ -36,24 +36,26 @@ Normal = Callable[[bool], Awaitable[Response]]
 
 
 def endpoint(op: Operation) -> Callable[[Request], Awaitable[Response]]:
+    missing = _missing_body(op)
+
     async def run(request: Request) -> Response:
         ctx = context_of(request)
         scope = request.scope
-        headers = request.headers
+        wanted = _wanted(scope)
 
         async def normal(expire_accounts: bool = False) -> Response:
             return await answer(op, request, ctx, expire_accounts)
 
         try:
-            session = session_of(headers.get(SESSION_HEADER.lower()), scope)
+            session = session_of(wanted.get(b"x-mock-session"), scope)
             decision = decide(
                 ctx,
                 op.kind,
                 op.platform.slug if op.platform else None,
                 request,
                 session,
-                headers.get(SCENARIO_HEADER.lower()),
-                prefer=(op.success, headers.get("prefer"), _missing_body(op)),
+                wanted.get(b"x-mock-scenario"),
+                prefer=(op.success, wanted.get(b"prefer"), missing),
             )
         except MockUsageError as exc:
             return mock_usage_error(str(exc), scope=scope)
@@ -146,6 +148,18 @@ async def act(
         response = await normal(action == "expire_accounts")
     response.headers[STEP_HEADER] = label
     return response
+
+
+_WANTED = (b"x-mock-session", b"x-mock-scenario", b"prefer")
+
+
+def _wanted(scope: Scope) -> dict[bytes, str]:
+    """The pipeline's own request headers, in one pass over the raw headers (this runs per request)."""
+    found: dict[bytes, str] = {}
+    for name, value in scope["headers"]:
+        if name in _WANTED and name not in found:
+            found[name] = value.decode("latin-1")
+    return found
 
 
 def _missing_body(op: Operation) -> list[str]:

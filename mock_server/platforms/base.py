@@ -120,3 +120,17 @@ def simple_record(default_type: str) -> Callable[[dict[str, Any]], AccountRecord
 def item_fields(item: DemoItem) -> dict[str, Any]:
     """An item as the spec's schema names its fields."""
     return item.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def origin_by_id(item: DemoItem) -> str:
+    """The originId of an item whose schema has an ``id`` (every platform but google)."""
+    return str(getattr(item, "id"))  # noqa: B009 - DemoItem itself declares no fields
+
+
+def listed_under(key: str) -> Callable[[Sequence[DemoItem], frozenset[str]], dict[str, Any]]:
+    """``results`` that list every item under ``key``, each with its fields and ``isConnected``."""
+
+    def results(items: Sequence[DemoItem], attached: frozenset[str]) -> dict[str, Any]:
+        return {key: [{**item_fields(item), "isConnected": origin_by_id(item) in attached} for item in items]}
+
+    return results

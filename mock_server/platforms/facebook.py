@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
 from pydantic import Field
 
-from mock_server.platforms.base import BodyField, ConsentCopy, DemoItem, Platform, simple_record
+from mock_server.platforms.base import (
+    BodyField,
+    ConsentCopy,
+    DemoItem,
+    Platform,
+    listed_under,
+    origin_by_id,
+    simple_record,
+)
 
 
 class FacebookPage(DemoItem):
@@ -15,27 +20,6 @@ class FacebookPage(DemoItem):
     name: str
     avatar: str
     is_owned: bool = Field(True, alias="isOwned")
-
-
-def _results(items: Sequence[DemoItem], attached: frozenset[str]) -> dict[str, Any]:
-    pages = []
-    for item in items:
-        assert isinstance(item, FacebookPage)
-        pages.append(
-            {
-                "id": item.id,
-                "name": item.name,
-                "avatar": item.avatar,
-                "isOwned": item.is_owned,
-                "isConnected": item.id in attached,
-            }
-        )
-    return {"pages": pages}
-
-
-def _origin(item: DemoItem) -> str:
-    assert isinstance(item, FacebookPage)
-    return item.id
 
 
 def _describe(item: DemoItem) -> tuple[str, str]:
@@ -55,8 +39,8 @@ PLATFORM = Platform(
     accounts_message="Fetched Facebook Account",
     attach_message="Added Facebook Account",
     item_model=FacebookPage,
-    results=_results,
-    origin_of=_origin,
+    results=listed_under("pages"),
+    origin_of=origin_by_id,
     describe=_describe,
     attach_body=(
         BodyField("type"),

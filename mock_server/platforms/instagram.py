@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
 from pydantic import Field
 
-from mock_server.platforms.base import BodyField, ConsentCopy, DemoItem, Platform, simple_record
+from mock_server.platforms.base import (
+    BodyField,
+    ConsentCopy,
+    DemoItem,
+    Platform,
+    listed_under,
+    origin_by_id,
+    simple_record,
+)
 
 
 class InstagramAccount(DemoItem):
@@ -15,27 +20,6 @@ class InstagramAccount(DemoItem):
     name: str
     avatar: str
     page_id: str = Field(alias="pageId")
-
-
-def _results(items: Sequence[DemoItem], attached: frozenset[str]) -> dict[str, Any]:
-    accounts = []
-    for item in items:
-        assert isinstance(item, InstagramAccount)
-        accounts.append(
-            {
-                "id": item.id,
-                "name": item.name,
-                "avatar": item.avatar,
-                "pageId": item.page_id,
-                "isConnected": item.id in attached,
-            }
-        )
-    return {"accounts": accounts}
-
-
-def _origin(item: DemoItem) -> str:
-    assert isinstance(item, InstagramAccount)
-    return item.id
 
 
 def _describe(item: DemoItem) -> tuple[str, str]:
@@ -55,8 +39,8 @@ PLATFORM = Platform(
     accounts_message="Fetched Instagram Account",
     attach_message="Added Instagram Account",
     item_model=InstagramAccount,
-    results=_results,
-    origin_of=_origin,
+    results=listed_under("accounts"),
+    origin_of=origin_by_id,
     describe=_describe,
     # The spec requires pageId, but real clients attach without it and succeed (deviations.py).
     attach_body=(

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
-from mock_server.platforms.base import BodyField, ConsentCopy, DemoItem, Platform, simple_record
-from mock_server.platforms.tiktok_business import TiktokProfile, profile_entry
+from mock_server.platforms.base import (
+    BodyField,
+    ConsentCopy,
+    DemoItem,
+    Platform,
+    listed_under,
+    origin_by_id,
+    simple_record,
+)
+from mock_server.platforms.tiktok_business import TiktokProfile
 
 ACCOUNT_TYPES = ("page", "group", "profile", "location", "business")
-
-
-def _results(items: Sequence[DemoItem], attached: frozenset[str]) -> dict[str, Any]:
-    return {"profile": [profile_entry(item, _origin(item) in attached) for item in items]}
-
-
-def _origin(item: DemoItem) -> str:
-    assert isinstance(item, TiktokProfile)
-    return item.id
 
 
 def _describe(item: DemoItem) -> tuple[str, str]:
@@ -33,8 +29,8 @@ PLATFORM = Platform(
     accounts_message="Fetched Tiktok Account",
     attach_message="Added Tiktok Account",
     item_model=TiktokProfile,
-    results=_results,
-    origin_of=_origin,
+    results=listed_under("profile"),
+    origin_of=origin_by_id,
     describe=_describe,
     attach_body=(
         BodyField("type", choices=ACCOUNT_TYPES),

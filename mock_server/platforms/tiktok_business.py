@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field
 
-from mock_server.platforms.base import AccountRecord, ConsentCopy, DemoItem, Platform
+from mock_server.platforms.base import AccountRecord, ConsentCopy, DemoItem, Platform, listed_under, origin_by_id
 
 
 class TiktokProfile(DemoItem):
@@ -19,29 +18,6 @@ class TiktokProfile(DemoItem):
     avatar: str
     verified: bool = False
     type: Literal["BUSINESS", "PROFILE"] = "BUSINESS"
-
-
-def profile_entry(item: DemoItem, connected: bool) -> dict[str, Any]:
-    assert isinstance(item, TiktokProfile)
-    return {
-        "id": item.id,
-        "name": item.name,
-        "username": item.username,
-        "avatar": item.avatar,
-        "verified": item.verified,
-        "isConnected": connected,
-        "type": item.type,
-    }
-
-
-def _results(items: Sequence[DemoItem], attached: frozenset[str]) -> dict[str, Any]:
-    # No attach step: an approved consent connects every profile; a deleted one is no longer connected.
-    return {"profile": [profile_entry(item, _origin(item) in attached) for item in items]}
-
-
-def _origin(item: DemoItem) -> str:
-    assert isinstance(item, TiktokProfile)
-    return item.id
 
 
 def _connected(item: DemoItem) -> AccountRecord:
@@ -68,8 +44,8 @@ PLATFORM = Platform(
     accounts_message="Fetched Tiktok Business Account",
     attach_message="",
     item_model=TiktokProfile,
-    results=_results,
-    origin_of=_origin,
+    results=listed_under("profile"),
+    origin_of=origin_by_id,
     describe=_describe,
     connects_on_consent=_connected,
     consent=ConsentCopy(

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
 from pydantic import Field
 
-from mock_server.platforms.base import BodyField, ConsentCopy, DemoItem, Platform, simple_record
+from mock_server.platforms.base import (
+    BodyField,
+    ConsentCopy,
+    DemoItem,
+    Platform,
+    listed_under,
+    origin_by_id,
+    simple_record,
+)
 
 
 class TwitterProfile(DemoItem):
@@ -17,29 +22,6 @@ class TwitterProfile(DemoItem):
     avatar: str
     protected: bool = False
     verified: bool = False
-
-
-def _results(items: Sequence[DemoItem], attached: frozenset[str]) -> dict[str, Any]:
-    profiles = []
-    for item in items:
-        assert isinstance(item, TwitterProfile)
-        profiles.append(
-            {
-                "id": item.id,
-                "name": item.name,
-                "username": item.username,
-                "avatar": item.avatar,
-                "protected": item.protected,
-                "verified": item.verified,
-                "isConnected": item.id in attached,
-            }
-        )
-    return {"profile": profiles}
-
-
-def _origin(item: DemoItem) -> str:
-    assert isinstance(item, TwitterProfile)
-    return item.id
 
 
 def _describe(item: DemoItem) -> tuple[str, str]:
@@ -59,8 +41,8 @@ PLATFORM = Platform(
     accounts_message="Fetched Twitter Account",
     attach_message="Added Twitter Account",
     item_model=TwitterProfile,
-    results=_results,
-    origin_of=_origin,
+    results=listed_under("profile"),
+    origin_of=origin_by_id,
     describe=_describe,
     attach_body=(
         BodyField("originId", required=True),

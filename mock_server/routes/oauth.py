@@ -1,7 +1,13 @@
-"""HighLevel's Social Planner routes: one per row of the operations table, all on the pipeline."""
+"""HighLevel's Social Planner routes: every row of the operations table, on the pipeline.
+
+Rows that differ only by platform share one Starlette route (five patterns for 22 operations),
+and the row is found by a dictionary lookup on the concrete path template: the router tries a
+handful of patterns per request instead of one per operation.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Final
 
 from starlette.exceptions import HTTPException
@@ -14,6 +20,30 @@ from mock_server.operations import OPERATIONS, PREFIX
 from mock_server.pipeline import endpoint
 from mock_server.platforms import PLATFORMS
 from mock_server.wire import HINT_HEADER
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+#: (method, the row's path template) → the row's pipeline endpoint.
+_ENDPOINTS: Final[dict[tuple[str, str], Endpoint]] = {(op.method, op.path): endpoint(op) for op in OPERATIONS}
+
+
+def _dispatch(template: Callable[[dict[str, str]], str]) -> Endpoint:
+    async def run(request: Request) -> Response:
+        method = "GET" if request.method == "HEAD" else request.method
+        found = _ENDPOINTS.get((method, template(request.path_params)))
+        if found is None:
+            raise HTTPException(404)  # an unknown platform, or a kind it does not have
+        return await found(request)
+
+    return run
+
+
+def _start(params: dict[str, str]) -> str:
+    return f"{PREFIX}/oauth/{params['platform']}/start"
+
+
+def _per_account(params: dict[str, str]) -> str:
+    return f"{PREFIX}/oauth/{{locationId}}/{params['platform']}/{params['segment']}/{{accountId}}"
 
 
 async def documented_but_missing(request: Request) -> Response:
@@ -29,7 +59,34 @@ async def documented_but_missing(request: Request) -> Response:
     return response
 
 
+def _methods(*templates: str) -> list[str]:
+    return sorted({op.method for op in OPERATIONS if any(op.path.endswith(t) for t in templates)})
+
+
 routes: Final = [
-    *(Route(op.path, endpoint(op), methods=[op.method]) for op in OPERATIONS),
+    Route(f"{PREFIX}/oauth/{{platform}}/start", _dispatch(_start), methods=["GET"]),
+    Route(
+        f"{PREFIX}/oauth/{{locationId}}/{{platform}}/{{segment}}/{{accountId}}",
+        _dispatch(_per_account),
+        methods=_methods("/{accountId}"),
+    ),
+    *(
+        Route(op.path, _ENDPOINTS[(op.method, op.path)], methods=[op.method])
+        for op in OPERATIONS
+        if op.platform is None
+    ),
     Route(f"{PREFIX}/oauth/{{platform}}/accounts/{{accountId}}", documented_but_missing, methods=["GET"]),
 ]
+# Every row is reachable: a per-platform row through a shared pattern, the others by their own.
+assert all(
+    (op.method, op.path) in _ENDPOINTS
+    and (
+        op.platform is None
+        or op.path
+        in (
+            _start({"platform": op.platform.slug}),
+            _per_account({"platform": op.platform.slug, "segment": op.platform.accounts_segment}),
+        )
+    )
+    for op in OPERATIONS
+), "an operation's path does not fit the shared route patterns"
