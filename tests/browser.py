@@ -1,16 +1,20 @@
 """Headless Chromium for the end-to-end tests: Debian's /usr/bin/chromium driven by Playwright.
 
-Never ``playwright install``: the tests use the system browser. Without it they skip with a loud
-reason on a developer machine, and fail in CI (``CI`` set), where .ci/run installs it.
+Never ``playwright install``: the tests use the system browser. The ``playwright`` and ``browser``
+fixtures (one browser per test module) are registered for every test by ``tests/conftest.py``.
+Without Chromium they skip with a loud reason on a developer machine, and fail in CI (``CI`` set),
+where .ci/run installs it.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, Playwright, sync_playwright
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 CHROMIUM_ARGS = [
@@ -37,3 +41,17 @@ def chromium_path() -> str:
     if os.environ.get("CI"):
         pytest.fail(reason, pytrace=False)
     pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Playwright]:
+    chromium_path()  # skip (or fail in CI) before starting anything
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()

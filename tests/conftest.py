@@ -20,6 +20,9 @@ from mock_server.settings import DEFAULT_SECRET, Settings
 from mock_server.tokens import mint_token
 from tests.contract import contract
 
+#: The browser tests' ``playwright`` and ``browser`` fixtures.
+pytest_plugins = ["tests.browser"]
+
 START = "/social-media-posting/oauth/tiktok-business/start"
 DEMO_LOCATION = "demo-location"
 OTHER_LOCATION = "demo-location-2"

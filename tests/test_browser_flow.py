@@ -19,12 +19,11 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Dialog, Page, Playwright, Response, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Dialog, Page, Response
 
 from mock_server.app import create_app
 from mock_server.live import LiveServer
 from mock_server.settings import Settings
-from tests.browser import CHROMIUM_ARGS, chromium_path
 from tests.conftest import BAKERY_PROFILES
 from tests.contract import ContractViolation, contract
 
@@ -38,20 +37,6 @@ def load_example_module() -> Any:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-@pytest.fixture(scope="module")
-def playwright() -> Iterator[Playwright]:
-    chromium_path()  # skip (or fail in CI) before starting anything
-    with sync_playwright() as p:
-        yield p
-
-
-@pytest.fixture(scope="module")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
-    yield browser
-    browser.close()
 
 
 def checked_context(browser: Browser, **options: Any) -> BrowserContext:

@@ -20,11 +20,10 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, Request, Response, sync_playwright
+from playwright.sync_api import Browser, Page, Request, Response
 
 from mock_server.platforms import PLATFORMS
 from mock_server.settings import Settings
-from tests.browser import CHROMIUM_ARGS, chromium_path
 from tests.contract import contract
 from tests.test_browser_flow import (
     ACCOUNT_ID,
@@ -65,20 +64,6 @@ NETWORKS = {
 CASES = [pytest.param(slug, False, id=slug) for slug in PLATFORMS if slug != "twitter"]
 CASES.append(pytest.param("twitter", True, id="twitter-legacy"))
 BUTTONS = [pytest.param("#connect-server", id="server-side-302"), pytest.param("#connect-direct", id="window-open")]
-
-
-@pytest.fixture(scope="module")
-def playwright() -> Iterator[Playwright]:
-    chromium_path()  # skip (or fail in CI) before starting anything
-    with sync_playwright() as p:
-        yield p
-
-
-@pytest.fixture(scope="module")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
-    yield browser
-    browser.close()
 
 
 @pytest.fixture(scope="module")
