@@ -6,30 +6,29 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
-from starlette.middleware import Middleware
+from starlette.types import ASGIApp
 
+from mock_server.access_log import AccessLog
 from mock_server.context import MockContext
-from mock_server.cors import cors_middleware
-from mock_server.errors import (
-    ApiError,
-    MockUsageError,
-    handle_api_error,
-    handle_http_exception,
-    handle_mock_usage_error,
-    handle_unexpected,
-)
+from mock_server.cors import origin_regex
 from mock_server.fixtures import Fixtures, load_fixtures
-from mock_server.recording import JournalMiddleware
+from mock_server.front import Front
 from mock_server.routes import consent, control, mock_api, oauth
 from mock_server.scenarios.loader import LoadResult, load_directory
 from mock_server.settings import Settings
 
 
 def create_app(
-    settings: Settings | None = None, fixtures: Fixtures | None = None, scenarios: LoadResult | None = None
+    settings: Settings | None = None,
+    fixtures: Fixtures | None = None,
+    scenarios: LoadResult | None = None,
+    *,
+    access_log: AccessLog | None = None,
 ) -> Starlette:
-    """Build the mock. Fixtures and scenarios load here, so bad files fail before the server binds."""
+    """Build the mock. Fixtures and scenarios load here, so bad files fail before the server binds.
+
+    ``access_log``: where ``serve`` wants one line per request (in-process and ``LiveServer``: none).
+    """
     settings = settings or Settings()
     fixtures = fixtures or load_fixtures(settings.fixtures)
     scenarios = scenarios or load_directory(settings.scenarios_dir)
@@ -37,29 +36,30 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        if not settings.watch:
-            yield
-            return
-        from mock_server.watch import watching
+        try:
+            if not settings.watch:
+                yield
+                return
+            from mock_server.watch import watching
 
-        async with watching(ctx):
-            yield
+            async with watching(ctx):
+                yield
+        finally:
+            if access_log is not None:
+                access_log.flush()
 
-    app = Starlette(
-        routes=[*oauth.routes, *consent.routes, *control.routes, *mock_api.routes],
-        middleware=[
-            Middleware(JournalMiddleware, journal=ctx.state.journal),
-            *cors_middleware(settings.cors_origins),
-        ],
-        exception_handlers={
-            ApiError: handle_api_error,
-            MockUsageError: handle_mock_usage_error,
-            HTTPException: handle_http_exception,
-            Exception: handle_unexpected,
-        },
-        lifespan=lifespan,
-    )
+    app = MockApp(routes=[*oauth.routes, *consent.routes, *control.routes, *mock_api.routes], lifespan=lifespan)
     # NestJS answers "/start/" with its 404, not a redirect to "/start".
     app.router.redirect_slashes = False
     app.state.ctx = ctx
+    app.front = Front(app.router, ctx, origin_regex(settings.cors_origins), access_log)
     return app
+
+
+class MockApp(Starlette):
+    """Starlette with one layer in front of its router (``front.Front``) instead of its default stack."""
+
+    front: Front
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return self.front

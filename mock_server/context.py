@@ -14,6 +14,7 @@ from mock_server.scenarios.loader import LoadResult, ScenarioError
 from mock_server.settings import Settings
 from mock_server.state import MockState
 from mock_server.tokens import TokenVerifier
+from mock_server.wire import CONTEXT_KEY
 
 
 class ScenarioSetupError(Exception):
@@ -55,6 +56,6 @@ class MockContext:
 
 
 def context_of(request: Request) -> MockContext:
-    ctx = request.app.state.ctx
+    ctx = request.scope.get(CONTEXT_KEY) or request.app.state.ctx
     assert isinstance(ctx, MockContext)
     return ctx

@@ -1,15 +1,12 @@
-"""CORS for local front-ends, so a page on e.g. http://localhost:5173 can ``fetch`` the API."""
+"""CORS for local front-ends, so a page on e.g. http://localhost:5173 can ``fetch`` the API.
+
+``front.Front`` runs Starlette's CORS middleware with these, for requests that carry ``Origin``.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-
-from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
-from starlette.types import ASGIApp, Receive, Scope, Send
-
-from mock_server.operations import METHODS
 
 ALLOWED_HEADERS = (
     "Authorization",
@@ -50,31 +47,3 @@ def origin_regex(origins: Sequence[str]) -> str | None:
         else:
             parts.append(re.escape(origin.rstrip("/")))
     return "|".join(f"(?:{part})" for part in parts)
-
-
-class OnlyWithOrigin:
-    """Run the CORS middleware only for requests that carry ``Origin`` (browsers); others skip it."""
-
-    def __init__(self, app: ASGIApp, allow_origin_regex: str) -> None:
-        self.app = app
-        self.cors = CORSMiddleware(
-            app,
-            allow_origin_regex=allow_origin_regex,
-            allow_methods=[*METHODS, "OPTIONS"],
-            allow_headers=list(ALLOWED_HEADERS),
-            expose_headers=list(EXPOSED_HEADERS),
-            max_age=600,
-        )
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and any(name == b"origin" for name, _ in scope["headers"]):
-            await self.cors(scope, receive, send)
-        else:
-            await self.app(scope, receive, send)
-
-
-def cors_middleware(origins: Sequence[str]) -> list[Middleware]:
-    regex = origin_regex(origins)
-    if regex is None:
-        return []
-    return [Middleware(OnlyWithOrigin, allow_origin_regex=regex)]

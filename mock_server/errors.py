@@ -8,12 +8,12 @@ into the request scope (``wire.RULE_KEY``/``REASON_KEY``), where the journal rea
 
 from __future__ import annotations
 
+import json
 import re
-import traceback
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.types import Scope
 
 from mock_server.masking import masked_query
@@ -62,24 +62,64 @@ def diagnose(scope: Scope | None, rule: str | None, reason: str) -> dict[str, st
     return headers
 
 
+class JSONAnswer(Response):
+    """A JSON answer with its body already rendered, headers set without Starlette's generic pass.
+
+    The bytes on the wire are those of ``JSONResponse``: the same compact JSON, the given headers
+    first, then ``content-length`` and ``content-type: application/json``.
+    """
+
+    media_type = "application/json"
+
+    def __init__(self, body: bytes, status_code: int, headers: dict[str, str] | None = None) -> None:
+        self.status_code = status_code
+        self.body = body
+        self.background = None
+        raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()] if headers else []
+        raw += [(b"content-length", str(len(body)).encode("latin-1")), (b"content-type", b"application/json")]
+        self.raw_headers = raw
+
+
+def json_bytes(content: Any) -> bytes:
+    """JSON as Starlette's ``JSONResponse`` renders it."""
+    return json.dumps(content, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")).encode()
+
+
+#: Rendered bodies of the rule rows whose message is fixed (or filled from a short value): these
+#: answers repeat, so each is rendered once. Bounded; past the bound a body is rendered per request.
+_BODIES: dict[tuple[str, str], bytes] = {}
+_MAX_BODIES = 512
+_MAX_CACHED_VALUE = 100
+
+
+def _rule_body(error: ApiError) -> bytes:
+    if error.messages is not None or len(error.value) > _MAX_CACHED_VALUE:
+        return json_bytes(error.body())
+    key = (error.rule.name, error.value)
+    body = _BODIES.get(key)
+    if body is None:
+        body = json_bytes(error.body())
+        if len(_BODIES) < _MAX_BODIES:
+            _BODIES[key] = body
+    return body
+
+
 def render_api_error(error: ApiError, scope: Scope | None = None) -> Response:
-    return JSONResponse(
-        error.body(), status_code=error.rule.status, headers=diagnose(scope, error.rule.name, error.reason)
-    )
+    return JSONAnswer(_rule_body(error), error.rule.status, diagnose(scope, error.rule.name, error.reason))
 
 
 def not_found(method: str, raw_path: str, scope: Scope | None = None) -> Response:
     """NestJS's answer for a route it does not have (any method): ``Cannot GET /path?query``."""
-    return JSONResponse(
-        {"statusCode": 404, "message": f"Cannot {method} {raw_path}", "error": "Not Found"},
-        status_code=404,
-        headers=diagnose(scope, "not_found", "no such route"),
+    return JSONAnswer(
+        json_bytes({"statusCode": 404, "message": f"Cannot {method} {raw_path}", "error": "Not Found"}),
+        404,
+        diagnose(scope, "not_found", "no such route"),
     )
 
 
 def plain_error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
     """``{statusCode, message}``: the generic error DTO, for answers no rule row describes (429, 500)."""
-    return JSONResponse({"statusCode": status, "message": message}, status_code=status, headers=headers)
+    return JSONAnswer(json_bytes({"statusCode": status, "message": message}), status, headers)
 
 
 def internal_error(scope: Scope | None = None) -> Response:
@@ -103,32 +143,10 @@ def header_safe(text: str) -> str:
     return _UNPRINTABLE.sub("?", text)[:300]
 
 
-async def handle_api_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, ApiError)
-    return render_api_error(exc, request.scope)
-
-
 def mock_usage_error(message: str, status: int = 400, scope: Scope | None = None) -> Response:
     """Shaped like HighLevel's ``BadRequestDTO`` so clients parse it, and marked as the mock's own."""
-    return JSONResponse(
-        {"statusCode": status, "message": message},
-        status_code=status,
-        headers=diagnose(scope, "mock_usage", "misused ghl-mock extension"),
+    return JSONAnswer(
+        json_bytes({"statusCode": status, "message": message}),
+        status,
+        diagnose(scope, "mock_usage", "misused ghl-mock extension"),
     )
-
-
-async def handle_mock_usage_error(request: Request, exc: Exception) -> Response:
-    return mock_usage_error(str(exc), scope=request.scope)
-
-
-async def handle_http_exception(request: Request, exc: Exception) -> Response:
-    """Starlette raises 404/405 for unmatched routes; NestJS answers both with a 404 body."""
-    return not_found(request.method, raw_path_of(request), request.scope)
-
-
-async def handle_unexpected(request: Request, exc: Exception) -> Response:
-    """Record the exception where tests can see it (before the 500 goes out), then answer 500."""
-    ctx = getattr(request.app.state, "ctx", None)
-    if ctx is not None and not getattr(exc, "network_fault", False):  # scripted faults are not bugs
-        ctx.state.record_error(f"{request.method} {request.url.path}: " + "".join(traceback.format_exception(exc)))
-    return internal_error(request.scope)

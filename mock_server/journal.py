@@ -6,6 +6,7 @@ import itertools
 import threading
 from collections import deque
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 
@@ -70,10 +71,24 @@ def _step_matches(wanted: str, step: str | None) -> bool:
     return step == wanted or ("/" not in wanted and step.split("/", 1)[0] == wanted)
 
 
+#: What the recorder stores per request: ``JournalEntry``'s fields in order, with ``at`` as epoch
+#: seconds. Entries are built (and ``at`` formatted) only when the journal is read: recording is
+#: on every request's path, reading is not.
+Raw = tuple[
+    int, float, str, str, str, int | None, float, str, str | None, str | None, str | None, str | None, str | None,
+    str | None,
+]  # fmt: skip
+
+
+def _entry(raw: Raw) -> JournalEntry:
+    at = datetime.fromtimestamp(raw[1], UTC).isoformat(timespec="milliseconds")
+    return JournalEntry(raw[0], at, *raw[2:])
+
+
 class Journal:
     def __init__(self, size: int):
         self._lock = threading.Lock()
-        self._entries: deque[JournalEntry] = deque(maxlen=size)
+        self._entries: deque[Raw] = deque(maxlen=size)
         self._ids = itertools.count(1)
 
     @property
@@ -84,9 +99,9 @@ class Journal:
         with self._lock:
             return next(self._ids)
 
-    def add(self, entry: JournalEntry) -> None:
+    def add(self, raw: Raw) -> None:
         with self._lock:
-            self._entries.append(entry)
+            self._entries.append(raw)
 
     def clear(self) -> None:
         """Forget every entry; ids start again at 1."""
@@ -98,7 +113,7 @@ class Journal:
         """Newest first."""
         with self._lock:
             snapshot = list(self._entries)
-        out = [e for e in reversed(snapshot) if where is None or where.accepts(e)]
+        out = [e for e in map(_entry, reversed(snapshot)) if where is None or where.accepts(e)]
         return out[:limit] if limit is not None else out
 
     def count(self, where: JournalFilter) -> int:

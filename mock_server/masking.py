@@ -22,10 +22,15 @@ def masked_authorization(value: str | None) -> str | None:
 
 #: Query parameters whose values are credentials (the consent ``state``, OAuth-style tokens).
 SECRET_PARAMS = frozenset({"state", "token", "access_token", "code", "refresh_token"})
+#: Substrings one of which every secret parameter's name contains.
+_SECRET_STEMS = ("state", "token", "code")
 
 
 def masked_query(query: str) -> str:
     """A query string with credential values shortened to their ends (``state=eyJhbG…3Go``)."""
+    lowered = query.lower()
+    if "%" not in query and not any(name in lowered for name in _SECRET_STEMS):
+        return query  # the common case (this runs for every journalled request)
     parts = []
     for part in query.split("&"):
         key, sep, value = part.partition("=")

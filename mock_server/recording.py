@@ -8,11 +8,11 @@ dashboard and static files are not recorded (they would drown the journal).
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mock_server.journal import Journal, JournalEntry
+from mock_server.access_log import AccessLog
+from mock_server.journal import Journal
 from mock_server.masking import masked_authorization, masked_query
 from mock_server.scenarios.engine import DEFAULT_SESSION
 from mock_server.wire import REASON_KEY, RULE_KEY, SESSION_KEY, STEP_KEY
@@ -29,68 +29,88 @@ _REQUEST_HEADERS = frozenset({b"authorization", b"version"})
 
 
 def _pick(raw: list[tuple[bytes, bytes]], names: frozenset[bytes]) -> dict[bytes, str]:
-    """The first value of each wanted header, in one pass (this runs for every request)."""
+    """The first value of each wanted header, in one pass (ASGI header names are lower-case)."""
     found: dict[bytes, str] = {}
     for name, value in raw:
-        key = name.lower()
-        if key in names and key not in found:
-            found[key] = value.decode("latin-1")
+        if name in names and name not in found:
+            found[name] = value.decode("latin-1")
     return found
 
 
-class JournalMiddleware:
-    def __init__(self, app: ASGIApp, journal: Journal):
-        self.app = app
-        self.journal = journal
+class Recorder:
+    """Writes one journal entry per recorded request, whatever happens to it, and its access-log
+    line when the log is on (``front.Front``)."""
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not recorded(scope["path"]):
-            await self.app(scope, receive, send)
+    def __init__(self, journal: Journal, access_log: AccessLog | None = None):
+        self.journal = journal
+        self.access_log = access_log
+
+    async def record(self, app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
+        if not recorded(scope["path"]):  # only the access log wants it
+            await self._logged(app, scope, receive, send)
             return
         began = time.perf_counter()
-        at = datetime.now(UTC).isoformat(timespec="milliseconds")
+        at = time.time()
         entry_id = self.journal.next_id()
-        answer: dict[str, object] = {}
+        status: int | None = None
 
         async def watch(message: Message) -> None:
+            nonlocal status
             if message["type"] == "http.response.start":
-                answer["status"] = message["status"]
+                status = message["status"]
             await send(message)
 
         failure: str | None = None
         try:
-            await self.app(scope, receive, watch)
+            await app(scope, receive, watch)
         except BaseException as exc:
             failure = f"{type(exc).__name__}: {exc}"
             # In-process network faults leave no status; any other exception becomes the 500.
-            if "status" not in answer and not getattr(exc, "network_fault", False):
-                answer["status"] = 500
+            if status is None and not getattr(exc, "network_fault", False):
+                status = 500
             raise
         finally:
+            if self.access_log is not None and status is not None:
+                self.access_log.line(scope, status)
             request = _pick(scope["headers"], _REQUEST_HEADERS)
-            status = answer.get("status")
             client = scope.get("client")
             query = scope.get("query_string", b"").decode("latin-1")
             self.journal.add(
-                JournalEntry(
-                    id=entry_id,
-                    at=at,
-                    method=scope["method"][:MAX_TEXT],
-                    path=scope["path"][:MAX_TEXT],
-                    query=masked_query(query)[:MAX_TEXT],
-                    status=status if isinstance(status, int) else None,
-                    durationMs=round((time.perf_counter() - began) * 1000, 3),
-                    session=str(scope.get(SESSION_KEY, DEFAULT_SESSION)),
-                    client=f"{client[0]}:{client[1]}" if client else None,
-                    authorization=masked_authorization(request.get(b"authorization")),
-                    version=(request.get(b"version") or "")[:MAX_TEXT] or None,
-                    rule=_text(scope.get(RULE_KEY)),
-                    reason=_text(scope.get(REASON_KEY))
+                (
+                    entry_id,
+                    at,
+                    scope["method"][:MAX_TEXT],
+                    scope["path"][:MAX_TEXT],
+                    masked_query(query)[:MAX_TEXT] if query else "",
+                    status,
+                    round((time.perf_counter() - began) * 1000, 3),
+                    str(scope.get(SESSION_KEY, DEFAULT_SESSION)),
+                    f"{client[0]}:{client[1]}" if client else None,
+                    masked_authorization(request.get(b"authorization")),
+                    (request.get(b"version") or "")[:MAX_TEXT] or None,
+                    _text(scope.get(RULE_KEY)),
+                    _text(scope.get(REASON_KEY))
                     or (failure[:MAX_TEXT] if failure else None)
                     or (None if status else "no response sent"),
-                    step=_text(scope.get(STEP_KEY)),
+                    _text(scope.get(STEP_KEY)),
                 )
             )
+
+    async def _logged(self, app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
+        assert self.access_log is not None
+        status: int | None = None
+
+        async def watch(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await app(scope, receive, watch)
+        finally:
+            if status is not None:
+                self.access_log.line(scope, status)
 
 
 def _text(value: object) -> str | None:

@@ -7,6 +7,7 @@ import socket
 import sys
 from typing import Any
 
+from mock_server.access_log import AccessLog
 from mock_server.app import create_app
 from mock_server.fixtures import Fixtures
 from mock_server.operations import operation
@@ -25,21 +26,14 @@ LOG_CONFIG: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "access": {
-            "()": "mock_server.logs.MaskingAccessFormatter",
-            "fmt": '%(asctime)s %(client_addr)s "%(request_line)s" %(status_code)s',
-            "use_colors": False,
-        },
         "default": {"()": "uvicorn.logging.DefaultFormatter", "fmt": "%(levelprefix)s %(message)s"},
     },
     "handlers": {
-        "access": {"class": "logging.StreamHandler", "formatter": "access", "stream": "ext://sys.stdout"},
         "default": {"class": "logging.StreamHandler", "formatter": "default", "stream": "ext://sys.stderr"},
     },
     "loggers": {
         # uvicorn's own start-up chatter is replaced by the single ready line.
         "uvicorn.error": {"handlers": ["default"], "level": "WARNING", "propagate": False},
-        "uvicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
         "ghl_mock": {"handlers": ["default"], "level": "INFO", "propagate": False},
     },
 }
@@ -104,7 +98,7 @@ def serve(settings: Settings) -> int:
         print(f"ghl-mock: bad fixtures: {exc}", file=sys.stderr)
         return EXIT_BAD_FIXTURES
     try:
-        app = create_app(settings, fixtures)
+        app = create_app(settings, fixtures, access_log=AccessLog(sys.stdout) if settings.access_log else None)
     except ScenarioSetupError as exc:
         print(f"ghl-mock: bad scenarios:\n{exc}", file=sys.stderr)
         return EXIT_BAD_SCENARIOS
@@ -127,7 +121,7 @@ def serve(settings: Settings) -> int:
         stopping=app.state.ctx.state.stopping,
         on_ready=announce,
         log_config=LOG_CONFIG,
-        access_log=settings.access_log,
+        access_log=False,  # the app writes its own (access_log.py): uvicorn's flushes once per line
     )
     # uvicorn handles SIGINT/SIGTERM itself (graceful shutdown), then re-raises the signal to the
     # handler that was installed before it. Installing a no-op there makes a requested shutdown

@@ -19,7 +19,7 @@ import jwt
 from mock_server.errors import ApiError
 from mock_server.fixtures import Fixtures
 from mock_server.masking import mask
-from mock_server.rules import TOKEN_INVALID_JWT, TOKEN_INVALID_PIT
+from mock_server.rules import TOKEN_INVALID_JWT, TOKEN_INVALID_PIT, Rule
 
 AuthClass = Literal["Location", "Company"]
 ALGORITHM = "HS256"
@@ -79,23 +79,38 @@ def bearer_of(authorization: str | None) -> str:
     return token
 
 
-#: Verified JWTs remembered (with their expiry) so a client's repeated token is not re-decoded.
+#: Verified JWTs remembered (with their expiry) so a client's repeated token is not re-decoded;
+#: refused ones likewise, with the reason. Longer tokens are checked every time, never kept.
 TOKEN_CACHE_SIZE = 4096
+MAX_CACHED_TOKEN = 4096
+
+
+class ClockRefusal(ApiError):
+    """A refusal that depends on the time (expired, not yet valid): never remembered."""
 
 
 class TokenVerifier:
     """Resolves tokens to principals: fixture PITs by lookup, JWTs by signature and claims.
 
     A JWT that verified once is remembered until its ``exp``: the same token string with the
-    same secret always verifies the same way, so only the expiry needs checking again. Failures
-    are never cached (each one must say why it failed).
+    same secret always verifies the same way, so only the expiry needs checking again. A refusal
+    that does not depend on the clock (not a JWT, a bad signature, a claim missing or ill-typed)
+    is remembered with its reason, so a client repeating a bad token gets the same answer without
+    another decode; ``expired`` and ``not yet valid`` are decided afresh every time.
     """
 
     def __init__(self, secret: str, fixtures: Fixtures):
         self._secret = secret
         self._fixtures = fixtures
         self._verified: OrderedDict[str, tuple[Principal, float]] = OrderedDict()
+        self._refused: OrderedDict[str, tuple[Rule, str]] = OrderedDict()
         self._lock = threading.Lock()
+
+    def clear(self) -> None:
+        """Forget every remembered verdict (a reset)."""
+        with self._lock:
+            self._verified.clear()
+            self._refused.clear()
 
     def resolve(self, token: str) -> Principal:
         if token.lstrip().startswith("pit-"):
@@ -113,6 +128,9 @@ class TokenVerifier:
     def _resolve_jwt(self, token: str) -> Principal:
         with self._lock:
             cached = self._verified.get(token)
+            refused = self._refused.get(token)
+        if refused is not None:
+            raise ApiError(*refused)
         if cached is not None:
             principal, expires = cached
             if time.time() < expires:
@@ -120,23 +138,35 @@ class TokenVerifier:
             with self._lock:
                 self._verified.pop(token, None)
             raise ApiError(TOKEN_INVALID_JWT, "token expired")
-        principal, expires = self._verify_jwt(token)
-        with self._lock:
-            self._verified[token] = (principal, expires)
-            if len(self._verified) > TOKEN_CACHE_SIZE:
-                self._verified.popitem(last=False)
+        try:
+            principal, expires = self._verify_jwt(token)
+        except ApiError as error:
+            if not isinstance(error, ClockRefusal) and len(token) <= MAX_CACHED_TOKEN:
+                _remember(self._lock, self._refused, token, (error.rule, error.reason))
+            raise
+        if len(token) <= MAX_CACHED_TOKEN:
+            _remember(self._lock, self._verified, token, (principal, expires))
         return principal
 
     def _verify_jwt(self, token: str) -> tuple[Principal, float]:
         try:
             claims = jwt.decode(token, self._secret, algorithms=[ALGORITHM], options={"require": ["exp", "iat"]})
         except jwt.ExpiredSignatureError:
-            raise ApiError(TOKEN_INVALID_JWT, "token expired") from None
+            raise ClockRefusal(TOKEN_INVALID_JWT, "token expired") from None
+        except jwt.ImmatureSignatureError as exc:
+            raise ClockRefusal(TOKEN_INVALID_JWT, f"not a valid JWT: {exc}") from None
         except jwt.InvalidSignatureError:
             raise ApiError(TOKEN_INVALID_JWT, "bad signature (not signed with this mock's secret)") from None
         except jwt.InvalidTokenError as exc:
             raise ApiError(TOKEN_INVALID_JWT, f"not a valid JWT: {exc}") from None
         return _principal_from_claims(claims), float(claims["exp"])
+
+
+def _remember(lock: threading.Lock, cache: OrderedDict[str, Any], token: str, verdict: Any) -> None:
+    with lock:
+        cache[token] = verdict
+        if len(cache) > TOKEN_CACHE_SIZE:
+            cache.popitem(last=False)
 
 
 def _principal_from_claims(claims: dict[str, Any]) -> Principal:

@@ -25,3 +25,5 @@ SESSION_KEY: Final = "ghl_mock.session"
 STEP_KEY: Final = "ghl_mock.step"
 RULE_KEY: Final = "ghl_mock.rule"
 REASON_KEY: Final = "ghl_mock.reason"
+#: The app's ``MockContext``, put into every request's scope by ``front.Front``.
+CONTEXT_KEY: Final = "ghl_mock.context"

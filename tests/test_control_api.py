@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from starlette.testclient import TestClient
 
 from mock_server.app import create_app
@@ -170,17 +171,18 @@ def test_authorization_is_masked_whatever_its_shape(client: TestClient) -> None:
     assert secret_jwt not in journal
 
 
-def test_a_500_is_journaled_as_500(tmp_path: Path) -> None:
-    from starlette.routing import Route
+def test_a_500_is_journaled_as_500(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mock_server import handlers
 
     app = create_app(Settings())
 
-    async def boom(request: object) -> None:
+    async def boom(call: object) -> None:
         raise RuntimeError("boom")
 
-    app.router.routes.insert(0, Route("/social-media-posting/oauth/tiktok-business/start", boom))
+    # A bug in an operation's handler, on the front layer's fast path (not through the router).
+    monkeypatch.setitem(handlers.HANDLERS, "start", boom)
     with TestClient(app, raise_server_exceptions=False, client=("127.0.0.1", 1)) as client:
-        assert client.get(START).status_code == 500
+        assert client.get(START, params=QUERY, headers=headers()).status_code == 500
         entry = client.get("/__mock/journal").json()["entries"][0]
     assert entry["status"] == 500 and "RuntimeError" in entry["reason"]
 

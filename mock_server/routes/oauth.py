@@ -3,17 +3,23 @@
 Rows that differ only by platform share one Starlette route (five patterns for 22 operations),
 and the row is found by a dictionary lookup on the concrete path template: the router tries a
 handful of patterns per request instead of one per operation.
+
+``match`` is the fast path ``front.Front`` takes before the router: it splits the path and finds
+the row by its literal segments, the same row the router's first matching route would dispatch
+to (a test holds the two to it); anything it does not find exactly goes to the router.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from operator import itemgetter
 from typing import Final
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import Scope
 
 from mock_server.errors import header_safe, not_found, raw_path_of
 from mock_server.operations import OPERATIONS, PREFIX
@@ -90,3 +96,43 @@ assert all(
     )
     for op in OPERATIONS
 ), "an operation's path does not fit the shared route patterns"
+
+
+#: (method, segment count) → [(the literal segments' getter, the holes, {literal segments: (endpoint, hole names)})]
+_Shape = tuple[Callable[[list[str]], object], tuple[int, ...], dict[object, tuple[Endpoint, tuple[str, ...]]]]
+
+
+def _shapes() -> dict[tuple[str, int], list[_Shape]]:
+    shapes: dict[tuple[str, int], list[_Shape]] = {}
+    for op in OPERATIONS:
+        parts = op.path.split("/")[1:]
+        holes = tuple(i for i, part in enumerate(parts) if part.startswith("{"))
+        literal = itemgetter(*(i for i in range(len(parts)) if i not in holes))
+        names = tuple(parts[i][1:-1] for i in holes)
+        for method in (op.method, "HEAD") if op.method == "GET" else (op.method,):
+            group = shapes.setdefault((method, len(parts)), [])
+            table = next((t for _, h, t in group if h == holes), None)
+            if table is None:
+                table = {}
+                group.append((literal, holes, table))
+            table[literal(parts)] = (_ENDPOINTS[(op.method, op.path)], names)
+    return shapes
+
+
+_SHAPES: Final = _shapes()
+
+
+def match(scope: Scope) -> tuple[Endpoint, dict[str, str]] | None:
+    """The endpoint and path parameters of the operation this request names, or None: ask the router."""
+    path: str = scope["path"]
+    if not path.startswith(PREFIX) or scope.get("root_path"):
+        return None
+    parts = path.split("/")[1:]
+    if "" in parts:
+        return None  # an empty segment ("//", a trailing "/") matches no route
+    for literal, holes, table in _SHAPES.get((scope["method"], len(parts)), ()):
+        found = table.get(literal(parts))
+        if found is not None:
+            run, names = found
+            return run, {name: parts[i] for name, i in zip(names, holes, strict=True)}
+    return None

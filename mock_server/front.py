@@ -1,0 +1,130 @@
+"""The one ASGI layer in front of the routes: journal, CORS, routing of the API, error rendering.
+
+Starlette's default stack puts five layers (server errors, each user middleware, exceptions,
+router, per-route exception wrapper) before an endpoint. Here one ``Front`` does their work:
+
+- an operation of the table is found by ``routes.oauth.match`` (a split and a dictionary
+  lookup) and its endpoint is awaited directly; everything else (browser pages, the control
+  API, static files, unknown paths) goes to Starlette's router, unchanged;
+- ``ApiError``, ``MockUsageError``, Starlette's 404/405 and any unexpected exception become a
+  response here, through ``errors.py`` (the only renderer); an unexpected one is recorded for
+  ``/__mock/errors`` and re-raised after its 500, as Starlette's server-error layer does;
+- the journal entry is written here, from the request scope, and the access-log line
+  (``access_log.py``) when ``serve`` asked for one;
+- CORS runs only for requests that carry ``Origin`` and only when origins are configured.
+"""
+
+from __future__ import annotations
+
+import traceback
+
+from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from mock_server.access_log import AccessLog
+from mock_server.context import MockContext
+from mock_server.cors import ALLOWED_HEADERS, EXPOSED_HEADERS
+from mock_server.errors import (
+    ApiError,
+    MockUsageError,
+    internal_error,
+    mock_usage_error,
+    not_found,
+    raw_path_of,
+    render_api_error,
+)
+from mock_server.operations import METHODS
+from mock_server.recording import Recorder, recorded
+from mock_server.routes.oauth import match
+from mock_server.wire import CONTEXT_KEY
+
+#: Starlette's per-route exception wrapper reads its handlers from here; none: exceptions reach Front.
+_NO_HANDLERS: tuple[dict[object, object], dict[int, object]] = ({}, {})
+
+
+class Front:
+    def __init__(
+        self, router: ASGIApp, ctx: MockContext, cors_origin_regex: str | None, access_log: AccessLog | None = None
+    ) -> None:
+        self.router = router
+        self.ctx = ctx
+        self.recorder = Recorder(ctx.state.journal, access_log)
+        self.logging = access_log is not None
+        self.cors: ASGIApp | None = None
+        if cors_origin_regex is not None:
+            self.cors = CORSMiddleware(
+                self.answer,
+                allow_origin_regex=cors_origin_regex,
+                allow_methods=[*METHODS, "OPTIONS"],
+                allow_headers=list(ALLOWED_HEADERS),
+                expose_headers=list(EXPOSED_HEADERS),
+                max_age=600,
+            )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.router(scope, receive, send)  # lifespan
+            return
+        inner: ASGIApp = self.answer
+        if self.cors is not None and any(name == b"origin" for name, _ in scope["headers"]):
+            inner = self.cors
+        if self.logging or recorded(scope["path"]):
+            await self.recorder.record(inner, scope, receive, send)
+        else:
+            await inner(scope, receive, send)
+
+    async def answer(self, scope: Scope, receive: Receive, send: Send) -> None:
+        scope[CONTEXT_KEY] = self.ctx
+        found = match(scope)
+        if found is None:
+            await self.routed(scope, receive, send)
+            return
+        run, params = found
+        scope["path_params"] = params
+        try:
+            response = await run(Request(scope, receive))
+        except Exception as exc:  # nothing was sent yet: endpoints return their answer
+            response, reraise = self.render(scope, exc)
+            await response(scope, receive, send)
+            if reraise:
+                raise
+            return
+        # A scripted network fault raises from here on purpose: it must reach the client as one.
+        await response(scope, receive, send)
+
+    async def routed(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Browser pages, the control API, static files and unknown paths: Starlette's router."""
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        scope["starlette.exception_handlers"] = _NO_HANDLERS
+        try:
+            await self.router(scope, receive, watch)
+        except Exception as exc:
+            if started:
+                raise  # nothing more can be said on this response
+            response, reraise = self.render(scope, exc)
+            await response(scope, receive, watch)
+            if reraise:
+                raise
+
+    def render(self, scope: Scope, exc: Exception) -> tuple[Response, bool]:
+        """The answer for an exception an endpoint raised, and whether it is a bug to re-raise."""
+        if isinstance(exc, ApiError):
+            return render_api_error(exc, scope), False
+        if isinstance(exc, MockUsageError):
+            return mock_usage_error(str(exc), scope=scope), False
+        if isinstance(exc, HTTPException):  # an unmatched route (404) or method (405): NestJS says 404
+            return not_found(scope["method"], raw_path_of(Request(scope)), scope), False
+        if not getattr(exc, "network_fault", False):  # scripted in-process faults are not bugs
+            where = f"{scope['method']} {scope['path']}: "
+            self.ctx.state.record_error(where + "".join(traceback.format_exception(exc)))
+        return internal_error(None), True  # the journal's reason is the exception itself
