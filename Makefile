@@ -20,6 +20,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	@touch $(STAMP)
 
 run: $(STAMP)
+	@$(BIN)/python -m compileall -q mock_server >/dev/null  # byte-compiled once: faster start-up
 	$(BIN)/ghl-mock serve --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
@@ -35,11 +36,13 @@ pytest: $(STAMP)
 test: lint typecheck pytest
 
 # Benchmarks (not part of `make test`): needs wrk (Debian's package; installed here when root)
-# and, for the Prism column, npm. Rewrites docs/benchmarks.md.
+# and, for the Prism column, npm; installs py-spy for the profiles. Rewrites docs/benchmarks.md.
+# BEFORE=dir adds an earlier checkout as one more side; BENCH_ARGS='--rounds 5 --seconds 10'.
 bench: $(STAMP)
 	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } \
 		|| { echo "make bench needs wrk: sudo apt-get install -y wrk"; exit 2; }
-	$(BIN)/python bench/run.py
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+	$(BIN)/python bench/run.py $(if $(BEFORE),--before $(BEFORE)) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
