@@ -46,12 +46,10 @@ class Recorder:
         self.access_log = access_log
 
     async def record(self, app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
-        if not recorded(scope["path"]):  # only the access log wants it
-            await self._logged(app, scope, receive, send)
-            return
+        journalled = recorded(scope["path"])  # if not, only the access log wants this request
         began = time.perf_counter()
         at = time.time()
-        entry_id = self.journal.next_id()
+        entry_id = self.journal.next_id() if journalled else 0
         status: int | None = None
 
         async def watch(message: Message) -> None:
@@ -72,45 +70,35 @@ class Recorder:
         finally:
             if self.access_log is not None and status is not None:
                 self.access_log.line(scope, status)
-            request = _pick(scope["headers"], _REQUEST_HEADERS)
-            client = scope.get("client")
-            query = scope.get("query_string", b"").decode("latin-1")
-            self.journal.add(
-                (
-                    entry_id,
-                    at,
-                    scope["method"][:MAX_TEXT],
-                    scope["path"][:MAX_TEXT],
-                    masked_query(query)[:MAX_TEXT] if query else "",
-                    status,
-                    round((time.perf_counter() - began) * 1000, 3),
-                    str(scope.get(SESSION_KEY, DEFAULT_SESSION)),
-                    f"{client[0]}:{client[1]}" if client else None,
-                    masked_authorization(request.get(b"authorization")),
-                    (request.get(b"version") or "")[:MAX_TEXT] or None,
-                    _text(scope.get(RULE_KEY)),
-                    _text(scope.get(REASON_KEY))
-                    or (failure[:MAX_TEXT] if failure else None)
-                    or (None if status else "no response sent"),
-                    _text(scope.get(STEP_KEY)),
-                )
+            if journalled:
+                self._add(scope, entry_id, at, began, status, failure)
+
+    def _add(
+        self, scope: Scope, entry_id: int, at: float, began: float, status: int | None, failure: str | None
+    ) -> None:
+        request = _pick(scope["headers"], _REQUEST_HEADERS)
+        client = scope.get("client")
+        query = scope.get("query_string", b"").decode("latin-1")
+        self.journal.add(
+            (
+                entry_id,
+                at,
+                scope["method"][:MAX_TEXT],
+                scope["path"][:MAX_TEXT],
+                masked_query(query)[:MAX_TEXT] if query else "",
+                status,
+                round((time.perf_counter() - began) * 1000, 3),
+                str(scope.get(SESSION_KEY, DEFAULT_SESSION)),
+                f"{client[0]}:{client[1]}" if client else None,
+                masked_authorization(request.get(b"authorization")),
+                (request.get(b"version") or "")[:MAX_TEXT] or None,
+                _text(scope.get(RULE_KEY)),
+                _text(scope.get(REASON_KEY))
+                or (failure[:MAX_TEXT] if failure else None)
+                or (None if status else "no response sent"),
+                _text(scope.get(STEP_KEY)),
             )
-
-    async def _logged(self, app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
-        assert self.access_log is not None
-        status: int | None = None
-
-        async def watch(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await app(scope, receive, watch)
-        finally:
-            if status is not None:
-                self.access_log.line(scope, status)
+        )
 
 
 def _text(value: object) -> str | None:
