@@ -92,8 +92,14 @@ class Front:
             if reraise:
                 raise
             return
-        # A scripted network fault raises from here on purpose: it must reach the client as one.
-        await response(scope, receive, send)
+        try:
+            await response(scope, receive, send)
+        except Exception as exc:
+            # A scripted network fault raises from here on purpose: it must reach the client as
+            # one. Anything else is a bug in a response class: recorded, then uvicorn's own 500.
+            if not getattr(exc, "network_fault", False):
+                self.record(scope, exc)
+            raise
 
     async def routed(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Browser pages, the control API, static files and unknown paths: Starlette's router."""
@@ -109,8 +115,8 @@ class Front:
         try:
             await self.router(scope, receive, watch)
         except Exception as exc:
-            if started:
-                raise  # nothing more can be said on this response
+            if started or getattr(exc, "network_fault", False):
+                raise  # nothing more can be said on this response; a scripted fault stays one
             response, reraise = self.render(scope, exc)
             await response(scope, receive, watch)
             if reraise:
@@ -124,7 +130,10 @@ class Front:
             return mock_usage_error(str(exc), scope=scope), False
         if isinstance(exc, HTTPException):  # an unmatched route (404) or method (405): NestJS says 404
             return not_found(scope["method"], raw_path_of(Request(scope)), scope), False
-        if not getattr(exc, "network_fault", False):  # scripted in-process faults are not bugs
-            where = f"{scope['method']} {scope['path']}: "
-            self.ctx.state.record_error(where + "".join(traceback.format_exception(exc)))
+        self.record(scope, exc)
         return internal_error(None), True  # the journal's reason is the exception itself
+
+    def record(self, scope: Scope, exc: Exception) -> None:
+        """Keep an unexpected exception where ``/__mock/errors`` and the plugin's teardown see it."""
+        where = f"{scope['method']} {scope['path']}: "
+        self.ctx.state.record_error(where + "".join(traceback.format_exception(exc)))

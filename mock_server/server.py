@@ -98,7 +98,8 @@ def serve(settings: Settings) -> int:
         print(f"ghl-mock: bad fixtures: {exc}", file=sys.stderr)
         return EXIT_BAD_FIXTURES
     try:
-        app = create_app(settings, fixtures, access_log=AccessLog(sys.stdout) if settings.access_log else None)
+        access_log = AccessLog(sys.stdout) if settings.access_log else None
+        app = create_app(settings, fixtures, access_log=access_log)
     except ScenarioSetupError as exc:
         print(f"ghl-mock: bad scenarios:\n{exc}", file=sys.stderr)
         return EXIT_BAD_SCENARIOS
@@ -132,6 +133,8 @@ def serve(settings: Settings) -> int:
         server.run(sockets=[sock])
     finally:
         sock.close()
+        if access_log is not None:
+            access_log.flush()  # a forced exit skips the lifespan's shutdown, which flushes too
     return 0
 
 

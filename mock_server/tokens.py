@@ -86,7 +86,8 @@ MAX_CACHED_TOKEN = 4096
 
 
 class ClockRefusal(ApiError):
-    """A refusal that depends on the time (expired, not yet valid): never remembered."""
+    """A refusal that another moment may word differently (expired, not yet valid, wrong claims
+    of a token that will expire): never remembered."""
 
 
 class TokenVerifier:
@@ -94,9 +95,10 @@ class TokenVerifier:
 
     A JWT that verified once is remembered until its ``exp``: the same token string with the
     same secret always verifies the same way, so only the expiry needs checking again. A refusal
-    that does not depend on the clock (not a JWT, a bad signature, a claim missing or ill-typed)
-    is remembered with its reason, so a client repeating a bad token gets the same answer without
-    another decode; ``expired`` and ``not yet valid`` are decided afresh every time.
+    that can never change (not a JWT, a bad signature) is remembered with its reason, so a client
+    repeating a bad token gets the same answer without another decode; ``expired``, ``not yet
+    valid`` and a signed token with wrong claims (``expired`` once past its ``exp``) are decided
+    afresh every time.
     """
 
     def __init__(self, secret: str, fixtures: Fixtures):
@@ -159,7 +161,11 @@ class TokenVerifier:
             raise ApiError(TOKEN_INVALID_JWT, "bad signature (not signed with this mock's secret)") from None
         except jwt.InvalidTokenError as exc:
             raise ApiError(TOKEN_INVALID_JWT, f"not a valid JWT: {exc}") from None
-        return _principal_from_claims(claims), float(claims["exp"])
+        try:
+            principal = _principal_from_claims(claims)
+        except ApiError as error:  # signed, but its claims are wrong: once past ``exp`` it is "expired"
+            raise ClockRefusal(error.rule, error.reason) from None
+        return principal, float(claims["exp"])
 
 
 def _remember(lock: threading.Lock, cache: OrderedDict[str, Any], token: str, verdict: Any) -> None:

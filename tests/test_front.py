@@ -159,3 +159,38 @@ def test_the_access_log_writes_masked_lines_in_batches() -> None:
 
     asyncio.run(many())
     assert stream.getvalue().endswith("404 Not Found\n")
+
+
+def test_a_signed_token_with_wrong_claims_is_decided_afresh() -> None:
+    v = verifier()
+    wrong = jwt.encode({"authClass": "Nobody", "iat": int(time.time()), "exp": int(time.time()) + 60}, DEFAULT_SECRET)
+    assert "authClass" in refusal(v, wrong)
+    assert not v._refused  # once past its exp the same token must say "expired"
+
+
+def test_a_bug_while_an_answer_is_sent_is_recorded_for_the_teardown(monkeypatch: pytest.MonkeyPatch) -> None:
+    from starlette.responses import Response
+    from starlette.testclient import TestClient
+
+    from mock_server import handlers
+    from mock_server.app import create_app
+
+    class Broken(Response):
+        async def __call__(self, scope: object, receive: object, send: object) -> None:
+            raise RuntimeError("broken response class")
+
+    async def start(call: object) -> Response:
+        return Broken()
+
+    monkeypatch.setitem(handlers.HANDLERS, "start", start)
+    app = create_app(Settings())
+    token = mint_token(
+        DEFAULT_SECRET, auth_class="Location", auth_class_id="demo-location", scopes=["socialplanner/oauth.readonly"]
+    )
+    with TestClient(app, raise_server_exceptions=False) as client:
+        client.get(
+            f"{PREFIX}/oauth/tiktok-business/start",
+            params={"locationId": "demo-location", "userId": "u"},
+            headers={"Version": "2021-07-28", "Authorization": f"Bearer {token}"},
+        )
+    assert any("broken response class" in e for e in app.state.ctx.state.take_errors())
