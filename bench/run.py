@@ -228,7 +228,10 @@ def measure(server: Server, paths: tuple[str, ...], seconds: float, results: dic
             load = wrk(url, headers, seconds, body)
             results.setdefault(f"{server.name}/{path_name} req/s", []).append(load.rps)
             results.setdefault(f"{server.name}/{path_name} p99 ms", []).append(load.p99_ms)
-            print(f"  {server.name:<22} {path_name:<8} {load.rps:8.0f} req/s  p99 {load.p99_ms:7.2f} ms", flush=True)
+            print(
+                f"  {server.name:<22} {path_name:<8} {load.rps:8.0f} req/s  p99 {load.p99_ms:7.2f} ms  {load.statuses}",
+                flush=True,
+            )
     finally:
         server.stop()
 

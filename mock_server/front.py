@@ -52,7 +52,6 @@ class Front:
         self.router = router
         self.ctx = ctx
         self.recorder = Recorder(ctx.state.journal, access_log)
-        self.logging = access_log is not None
         self.cors: ASGIApp | None = None
         if cors_origin_regex is not None:
             self.cors = CORSMiddleware(
@@ -71,8 +70,9 @@ class Front:
         inner: ASGIApp = self.answer
         if self.cors is not None and any(name == b"origin" for name, _ in scope["headers"]):
             inner = self.cors
-        if self.logging or recorded(scope["path"]):
-            await self.recorder.record(inner, scope, receive, send)
+        journalled = recorded(scope["path"])
+        if journalled or self.recorder.access_log is not None:
+            await self.recorder.record(inner, scope, receive, send, journalled)
         else:
             await inner(scope, receive, send)
 
@@ -87,10 +87,7 @@ class Front:
         try:
             response = await run(Request(scope, receive))
         except Exception as exc:  # nothing was sent yet: endpoints return their answer
-            response, reraise = self.render(scope, exc)
-            await response(scope, receive, send)
-            if reraise:
-                raise
+            await self.fail(scope, receive, send, exc)
             return
         try:
             await response(scope, receive, send)
@@ -117,10 +114,14 @@ class Front:
         except Exception as exc:
             if started or getattr(exc, "network_fault", False):
                 raise  # nothing more can be said on this response; a scripted fault stays one
-            response, reraise = self.render(scope, exc)
-            await response(scope, receive, watch)
-            if reraise:
-                raise
+            await self.fail(scope, receive, watch, exc)
+
+    async def fail(self, scope: Scope, receive: Receive, send: Send, exc: Exception) -> None:
+        """Answer for an exception raised before anything was sent; a bug is re-raised after its 500."""
+        response, bug = self.render(scope, exc)
+        await response(scope, receive, send)
+        if bug:
+            raise exc
 
     def render(self, scope: Scope, exc: Exception) -> tuple[Response, bool]:
         """The answer for an exception an endpoint raised, and whether it is a bug to re-raise."""

@@ -45,8 +45,8 @@ class Recorder:
         self.journal = journal
         self.access_log = access_log
 
-    async def record(self, app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
-        journalled = recorded(scope["path"])  # if not, only the access log wants this request
+    async def record(self, app: ASGIApp, scope: Scope, receive: Receive, send: Send, journalled: bool) -> None:
+        """Run ``app``; journal the request when ``journalled`` (else only the access log wants it)."""
         began = time.perf_counter()
         at = time.time()
         entry_id = self.journal.next_id() if journalled else 0
