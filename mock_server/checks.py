@@ -18,6 +18,7 @@ from mock_server.operations import Operation
 from mock_server.rules import (
     LOCATION_FORBIDDEN,
     PLATFORM_RETIRED,
+    PLATFORM_UNSUPPORTED,
     TOKEN_AGENCY_PIT,
     TOKEN_COMPANY_OAUTH,
     TOKEN_MISSING_SCOPE,
@@ -46,7 +47,7 @@ async def authorize(op: Operation, request: Request, ctx: MockContext) -> Author
         return Authorized(None, None, query, {}, query["locationId"])
     # Node joins a repeated header's values with ", " before HighLevel's code sees them.
     versions = request.headers.getlist("version")
-    version = check_version(", ".join(versions) if versions else None, ctx.accepted_versions)
+    version = check_version(", ".join(versions) if versions else None, ctx.accepted_versions[op.api])
     parsed: Any = {}
     if op.body is not None:
         parsed = parse_json_body(await read_body(request), request.headers.get("content-type"))
@@ -64,7 +65,10 @@ def _query(op: Operation, request: Request) -> dict[str, str]:
 
 
 def _check_retired(op: Operation, ctx: MockContext) -> None:
+    """A platform HighLevel retired (twitter) or does not support yet (bluesky under v3)."""
     platform = op.platform
+    if op.form is not None and op.form.unsupported:
+        raise ApiError(PLATFORM_UNSUPPORTED, "HighLevel does not support it yet (v3 spec)", value=op.form.unsupported)
     if platform is not None and platform.retired and platform.slug not in ctx.settings.legacy_platforms:
         reason = f"{platform.slug} is retired (serve it with --legacy-platform {platform.slug})"
         raise ApiError(PLATFORM_RETIRED, reason, value=platform.retired)

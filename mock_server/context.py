@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from starlette.requests import Request
 
 from mock_server.fixtures import Fixtures
 from mock_server.journal import Journal
+from mock_server.platforms import Api
 from mock_server.rules import DOCUMENTED_VERSIONS, OBSERVED_VERSIONS
 from mock_server.scenarios.engine import ScenarioEngine
 from mock_server.scenarios.loader import LoadResult, ScenarioError
@@ -34,7 +36,8 @@ class MockContext:
     settings: Settings
     fixtures: Fixtures
     verifier: TokenVerifier
-    accepted_versions: frozenset[str]
+    #: The Version values each generation's rows accept (``--strict-version``: each spec's enum).
+    accepted_versions: Mapping[Api, frozenset[str]]
     state: MockState
     #: The latest scenario load errors (hot reload keeps the last good version of a bad file).
     scenario_errors: list[ScenarioError]
@@ -45,7 +48,8 @@ class MockContext:
         if scenarios.errors or unknown:
             raise ScenarioSetupError(scenarios.errors, unknown, sorted(scenarios.scenarios))
         secret = settings.secret.get_secret_value()
-        versions = DOCUMENTED_VERSIONS if settings.strict_version else OBSERVED_VERSIONS
+        observed: dict[Api, frozenset[str]] = {"v1": OBSERVED_VERSIONS, "v3": OBSERVED_VERSIONS}
+        versions = DOCUMENTED_VERSIONS if settings.strict_version else observed
         engine = ScenarioEngine(scenarios.scenarios, settings.scenarios, settings.seed)
         state = MockState(engine, Journal(settings.journal_size))
         return cls(settings, fixtures, TokenVerifier(secret, fixtures), versions, state, [])

@@ -19,7 +19,7 @@ from mock_server.context import MockContext
 from mock_server.errors import ApiError, MockUsageError
 from mock_server.oauth_state import new_consent_request, sign_state
 from mock_server.operations import Operation
-from mock_server.platforms import AccountRecord, Kind, Platform
+from mock_server.platforms import AccountRecord, DemoItem, Form, Kind, Platform
 from mock_server.rules import ACCOUNT_NOT_FOUND, ORIGIN_NOT_FOUND, SOCIAL_ACCOUNT_NOT_FOUND
 from mock_server.state import ConnectedAccount, Grant
 from mock_server.wire import CONSENT_HEADER, NOTE_HEADER
@@ -43,6 +43,11 @@ class Call:
     def platform(self) -> Platform:
         assert self.op.platform is not None, f"{self.op.operation_id} has no platform"
         return self.op.platform
+
+    @property
+    def form(self) -> Form:
+        assert self.op.form is not None, f"{self.op.operation_id} has no platform"
+        return self.op.form
 
 
 Handler = Callable[[Call], Awaitable[Response]]
@@ -90,17 +95,30 @@ def granted(call: Call) -> Grant:
 
 
 async def get_accounts(call: Call) -> Response:
-    """The pages/profiles/locations the grant offers, in the platform's DTO."""
+    """The pages/profiles/locations the grant offers, in the platform's DTO (v3: ``search`` filters them)."""
     grant = granted(call)
     connected = call.ctx.state.connected_origins(grant.location_id, grant.platform)
+    items = searched(call.platform, grant.items, call.auth.query.get("search"))
     return JSONResponse(
         {
             "success": True,
             "statusCode": 200,
-            "message": call.platform.accounts_message,
-            "results": call.platform.results(grant.items, connected),
+            "message": call.form.accounts_message,
+            "results": call.platform.results(items, connected),
         }
     )
+
+
+def searched(platform: Platform, items: tuple[DemoItem, ...], term: str | None) -> tuple[DemoItem, ...]:
+    """The items whose name (google: the location's title) holds ``term``, ignoring case.
+
+    Decisions #76: a substring match, as a search box filters; no term, or an empty one, keeps all;
+    a term nothing matches leaves the platform's lists empty (google: ``locations: {}``).
+    """
+    if not term:
+        return items
+    wanted = term.casefold()
+    return tuple(item for item in items if wanted in platform.describe(item)[0].casefold())
 
 
 async def attach(call: Call) -> Response:
@@ -120,15 +138,15 @@ async def attach(call: Call) -> Response:
     if "type" not in call.auth.body and platform.item_type is not None:
         record = dataclasses.replace(record, type=platform.item_type(item))
     account, _new = call.ctx.state.connect(grant, bounded(record))
-    return JSONResponse(
-        {
-            "success": True,
-            "statusCode": 201,
-            "message": platform.attach_message,
-            "results": account_record(account),
-        },
-        status_code=201,
-    )
+    answer: dict[str, Any] = {
+        "success": True,
+        "statusCode": 201,
+        "message": call.form.attach_message,
+        "results": account_record(account),
+    }
+    if call.form.platform_on_answer:
+        answer["platform"] = platform.slug
+    return JSONResponse(answer, status_code=201)
 
 
 #: What a stored account keeps of what the client sent: the store is bounded by count (state.py)

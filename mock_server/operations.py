@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final, Literal, get_args
 
-from mock_server.platforms import PLATFORMS, BodyField, Kind, Platform
+from mock_server.platforms import PLATFORMS, Api, BodyField, Form, Kind, Platform
 from mock_server.validation import QueryParam
 
 PREFIX: Final = "/social-media-posting"
@@ -28,6 +28,21 @@ START_QUERY: Final = (
 DELETE_QUERY: Final = (QueryParam("companyId", required=False), QueryParam("userId", required=False))
 #: Real clients poll the list with ``?fetchAll=true`` (research: fallback polling): accepted, not in the spec.
 LIST_QUERY: Final = (QueryParam("fetchAll", required=False),)
+#: v3's get-oauth-accounts filters the offered items by name.
+V3_ACCOUNTS_QUERY: Final = (QueryParam("search", required=False),)
+#: The v3 spec's generic path templates, per kind (the concrete rows fill in ``{platform}``).
+V3_TEMPLATES: Final[dict[Kind, str]] = {
+    "start": f"{PREFIX}/oauth/{{platform}}/start",
+    "accounts": f"{PREFIX}/oauth/{{locationId}}/{{platform}}/accounts/{{accountId}}",
+    "attach": f"{PREFIX}/oauth/{{locationId}}/{{platform}}/accounts/{{accountId}}",
+}
+V3_IDS: Final[dict[Kind, str]] = {
+    "start": "start-oauth",
+    "accounts": "get-oauth-accounts",
+    "attach": "attach-oauth-accounts",
+    "list": "get-account",
+    "delete": "delete-account",
+}
 
 #: Scopes.md's scope per kind (the spec's own security blocks are inconsistent, research §4.9).
 SCOPES: Final[dict[Kind, str]] = {
@@ -45,7 +60,8 @@ assert set(SCOPES) == set(SUCCESS) == set(KINDS), "a kind is missing a scope or 
 
 @dataclass(frozen=True, slots=True)
 class Operation:
-    api: Literal["v1"]
+    #: The spec the row comes from: v1 (apps/social-media-posting.json) or v3 (apps/v3/social-planner-v3.json).
+    api: Api
     method: str
     path: str
     operation_id: str
@@ -58,63 +74,85 @@ class Operation:
     platform: Platform | None
     #: Where the location the token must own comes from: the query's ``locationId`` or the path's.
     location_in: Literal["query", "path"]
+    #: The path as the spec writes it (v3's per-platform rows: with ``{platform}``).
+    spec_path: str = ""
+    #: The platform's DTOs in this row's generation (None: no platform).
+    form: Form | None = None
 
     @property
     def label(self) -> str:
         return f"{self.method} {self.path}"
 
+    @property
+    def key(self) -> str:
+        """Unique per row: v3's generic operationIds repeat once per platform."""
+        suffix = f" {self.platform.slug}" if self.api == "v3" and self.platform is not None else ""
+        return f"{self.api} {self.operation_id}{suffix}"
 
-def _platform_rows(platform: Platform) -> list[Operation]:
-    rows = []
-    for kind, operation_id in platform.operation_ids.items():
-        if kind == "start":
-            method, path = "GET", f"{PREFIX}/oauth/{platform.slug}/start"
-            query = START_QUERY + tuple(QueryParam(name, required=False) for name in platform.extra_start_query)
-        else:
-            method = "GET" if kind == "accounts" else "POST"
-            path = f"{PREFIX}/oauth/{{locationId}}/{platform.slug}/{platform.accounts_segment}/{{accountId}}"
-            query = ()
-        rows.append(
-            Operation(
-                api="v1",
-                method=method,
-                path=path,
-                operation_id=operation_id,
-                kind=kind,
-                scope=SCOPES[kind],
-                query=query,
-                body=platform.attach_body if kind == "attach" else None,
-                success=SUCCESS[kind],
-                platform=platform,
-                location_in="query" if kind == "start" else "path",
-            )
-        )
-    return rows
+
+def _row(api: Api, platform: Platform, kind: Kind, operation_id: str) -> Operation:
+    form = platform.form(api)
+    if kind == "start":
+        method, path = "GET", f"{PREFIX}/oauth/{platform.slug}/start"
+        query = START_QUERY + tuple(QueryParam(name, required=False) for name in platform.extra_start_query)
+    else:
+        method = "GET" if kind == "accounts" else "POST"
+        segment = platform.accounts_segment if api == "v1" else "accounts"
+        path = f"{PREFIX}/oauth/{{locationId}}/{platform.slug}/{segment}/{{accountId}}"
+        query = V3_ACCOUNTS_QUERY if api == "v3" and kind == "accounts" else ()
+    # An unsupported platform's attach does not read its body: the refusal comes after the location.
+    body = form.attach_body if kind == "attach" and not form.unsupported else None
+    return Operation(
+        api=api,
+        method=method,
+        path=path,
+        operation_id=operation_id,
+        kind=kind,
+        scope=SCOPES[kind],
+        query=query,
+        body=body,
+        success=SUCCESS[kind],
+        platform=platform,
+        location_in="query" if kind == "start" else "path",
+        spec_path=V3_TEMPLATES[kind] if api == "v3" else path,
+        form=form,
+    )
+
+
+def _account_rows(api: Api) -> tuple[Operation, ...]:
+    list_path, delete_path = f"{PREFIX}/{{locationId}}/accounts", f"{PREFIX}/{{locationId}}/accounts/{{id}}"
+    return (
+        Operation(api, "GET", list_path, "get-account", "list", SCOPES["list"], LIST_QUERY, None, 200, None, "path",
+                  list_path),
+        Operation(api, "DELETE", delete_path, "delete-account", "delete", SCOPES["delete"], DELETE_QUERY, None, 200,
+                  None, "path", delete_path),
+    )  # fmt: skip
 
 
 OPERATIONS: Final[tuple[Operation, ...]] = (
-    *(row for platform in PLATFORMS.values() for row in _platform_rows(platform)),
-    Operation(
-        "v1", "GET", f"{PREFIX}/{{locationId}}/accounts", "get-account", "list",
-        SCOPES["list"], LIST_QUERY, None, 200, None, "path",
-    ),
-    Operation(
-        "v1", "DELETE", f"{PREFIX}/{{locationId}}/accounts/{{id}}", "delete-account", "delete",
-        SCOPES["delete"], DELETE_QUERY, None, 200, None, "path",
-    ),
-)  # fmt: skip
+    *(_row("v1", p, kind, op_id) for p in PLATFORMS.values() for kind, op_id in p.operation_ids.items()),
+    *_account_rows("v1"),
+    *(_row("v3", p, kind, V3_IDS[kind]) for p in PLATFORMS.values() for kind in p.v3_kinds()),
+    *_account_rows("v3"),
+)
 
-BY_ID: Final = {op.operation_id: op for op in OPERATIONS}
+BY_KEY: Final = {op.key: op for op in OPERATIONS}
+assert len(BY_KEY) == len(OPERATIONS), "two operation rows share a key"
 #: Every method an operation uses, for CORS.
 METHODS: Final = tuple(sorted({op.method for op in OPERATIONS}))
 
 
-def operation(platform: str, kind: Kind) -> Operation:
-    """The row of ``platform``'s ``kind`` operation (KeyError if it has none)."""
+def operation(platform: str, kind: Kind, api: Api = "v1") -> Operation:
+    """The row of ``platform``'s ``kind`` operation in ``api`` (KeyError if it has none)."""
     for op in OPERATIONS:
-        if op.kind == kind and op.platform is not None and op.platform.slug == platform:
+        if op.api == api and op.kind == kind and op.platform is not None and op.platform.slug == platform:
             return op
-    raise KeyError(f"{platform} has no {kind} operation")
+    raise KeyError(f"{platform} has no {api} {kind} operation")
+
+
+def account_operation(kind: Kind, api: Api = "v1") -> Operation:
+    """The list or delete row of ``api``."""
+    return next(op for op in OPERATIONS if op.api == api and op.kind == kind and op.platform is None)
 
 
 def path_of(op: Operation, **params: str) -> str:
@@ -128,8 +166,8 @@ def path_of(op: Operation, **params: str) -> str:
 def markdown_table() -> str:
     """The operations as Markdown, for the README (kept in step by a test, like the rules table)."""
     lines = [
-        "| method | path | operationId | kind | scope | success |",
-        "|---|---|---|---|---|---|",
+        "| spec | method | path | operationId | kind | scope | success |",
+        "|---|---|---|---|---|---|---|",
     ]
     for op in OPERATIONS:
         retired = (
@@ -138,6 +176,7 @@ def markdown_table() -> str:
             else ""
         )
         lines.append(
-            f"| {op.method} | `{op.path}` | `{op.operation_id}`{retired} | {op.kind} | `{op.scope}` | {op.success} |"
+            f"| {op.api} | {op.method} | `{op.path}` | `{op.operation_id}`{retired} | {op.kind} | `{op.scope}` "
+            f"| {op.success} |"
         )
     return "\n".join(lines)

@@ -8,7 +8,7 @@ gives the reasoning. The README repeats this table; ``tests/test_rules_doc.py`` 
 Order of the stages (issue #2, research §3.3): the ``Version`` header, then a JSON body that does
 not parse (Express's body parser runs before NestJS's guards), then ``Authorization`` and the token
 (validity, auth class, scope), then the query and the body (422), then location access, then a
-retired platform, then the account the path names. ``STAGE_ORDER`` is that order; ``pipeline.py``
+retired or unsupported platform, then the account the path names. ``STAGE_ORDER`` is that order; ``pipeline.py``
 runs it for every operation.
 """
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Final
+from typing import Final, Literal
 
 
 class Stage(StrEnum):
@@ -182,6 +182,16 @@ PLATFORM_RETIRED = Rule(
     "the live answer is [UNKNOWN]: every twitter operation gives the documented 400 with the spec's words, "
     "unless `--legacy-platform twitter` (decisions #55)",
 )
+PLATFORM_UNSUPPORTED = Rule(
+    "platform_unsupported",
+    Stage.PLATFORM,
+    400,
+    "{value}",
+    "BadRequestDTO",
+    "[SPEC] v3 start-oauth: 'bluesky: Currently not supported, will return an error'; the error is "
+    "[UNKNOWN]: every v3 bluesky operation gives the documented 400 `Bluesky is currently not supported` "
+    "after the usual checks (decisions #74)",
+)
 ACCOUNT_NOT_FOUND = Rule(
     "account_not_found",
     Stage.ACCOUNT,
@@ -226,6 +236,7 @@ RULES: Final = (
     BODY_INVALID,
     LOCATION_FORBIDDEN,
     PLATFORM_RETIRED,
+    PLATFORM_UNSUPPORTED,
     ACCOUNT_NOT_FOUND,
     ORIGIN_NOT_FOUND,
     SOCIAL_ACCOUNT_NOT_FOUND,
@@ -236,8 +247,11 @@ RULES_BY_NAME: Final = {rule.name: rule for rule in RULES}
 #: Versions the live API is observed to accept on established routes (§3.3 [OBSERVED]).
 #: The official TS SDK v3.0.0 sends 2023-02-21 by default, so the mock accepts it too.
 OBSERVED_VERSIONS: Final = frozenset({"2021-07-28", "2021-04-15", "2023-02-21", "v3"})
-#: The only value the spec's enum documents; ``--strict-version`` accepts just this.
-DOCUMENTED_VERSIONS: Final = frozenset({"2021-07-28"})
+#: The values each spec's enum documents; ``--strict-version`` accepts just these, per generation.
+DOCUMENTED_VERSIONS: Final[dict[Literal["v1", "v3"], frozenset[str]]] = {
+    "v1": frozenset({"2021-07-28"}),
+    "v3": frozenset({"v3"}),
+}
 
 
 def markdown_table() -> str:

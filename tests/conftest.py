@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from mock_server.app import create_app
-from mock_server.platforms import SOCIAL_PLANNER_SCOPES
+from mock_server.platforms import PLATFORMS, SOCIAL_PLANNER_SCOPES
 from mock_server.settings import DEFAULT_SECRET, Settings
 from mock_server.tokens import mint_token
 from tests.contract import contract
@@ -72,6 +72,7 @@ def contract_hook(response: httpx.Response) -> None:
         response.headers,
         response.content,
         preflight=response.request.method == "OPTIONS" and "access-control-request-method" in response.request.headers,
+        version=response.request.headers.get("version"),
     )
 
 
@@ -107,19 +108,28 @@ def headers(token: str | None = PIT_FULL, version: str | None = "2021-07-28") ->
     return out
 
 
+def version_for(platform: str) -> str:
+    """The Version a client of ``platform`` sends: the v1 date, or v3 where only v3 has it."""
+    return "2021-07-28" if PLATFORMS[platform].has("start") else "v3"
+
+
 def start_flow(
     client: TestClient,
     location: str = DEMO_LOCATION,
     user: str = DEMO_USER,
     token: str | None = None,
     platform: str = "tiktok-business",
+    version: str | None = None,
     **extra: str,
 ) -> str:
-    """Call ``platform``'s start endpoint and return the consent URL's path and query."""
+    """Call ``platform``'s start endpoint and return the consent URL's path and query.
+
+    ``version``: by default 2021-07-28, or v3 for a platform only v3 has (youtube, pinterest, threads).
+    """
     response = client.get(
         f"/social-media-posting/oauth/{platform}/start",
         params={"locationId": location, "userId": user, **extra},
-        headers=headers(token or mint(location)),
+        headers=headers(token or mint(location), version or version_for(platform)),
     )
     assert response.status_code == 302, response.text
     url = httpx.URL(response.headers["location"])

@@ -13,29 +13,35 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from mock_server.deviations import V3_ACCOUNTS_DTO, V3_ANSWER_DTO
 from mock_server.operations import OPERATIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 COPY_DIR = ROOT / "fixtures" / "openapi"
 UPSTREAM_DIR = ROOT.parent / "shared" / "reference" / "ghl-api-docs"
 SPEC = Path("apps/social-media-posting.json")
+SPEC_V3 = Path("apps/v3/social-planner-v3.json")
+#: Each generation's spec file (the copy keeps upstream's layout, so relative ``$ref``s resolve).
+SPECS = {"v1": SPEC, "v3": SPEC_V3}
 VERBATIM = (Path("common/common-schemas.json"), Path("apps/v3/common/common-schemas.json"))
-#: The operations ghl-mock mocks: the operations table's.
-OPERATION_IDS = tuple(op.operation_id for op in OPERATIONS)
+#: The operations ghl-mock mocks, per spec: the operations table's.
+OPERATION_IDS = {api: tuple({op.operation_id for op in OPERATIONS if op.api == api}) for api in SPECS}
 
 
-def trimmed_spec(upstream: dict[str, Any]) -> dict[str, Any]:
+def trimmed_spec(upstream: dict[str, Any], api: str = "v1") -> dict[str, Any]:
     paths: dict[str, Any] = {}
     for path, item in upstream["paths"].items():
-        ops = {m: op for m, op in item.items() if op.get("operationId") in OPERATION_IDS}
+        ops = {m: op for m, op in item.items() if op.get("operationId") in OPERATION_IDS[api]}
         if ops:
             paths[path] = ops
     schemas = upstream["components"]["schemas"]
     keep: dict[str, Any] = {}
     pending = _local_refs(paths)
+    if api == "v3":  # DTOs the mock answers with that the oneOf members leave out (threads')
+        pending |= {name for name in (*V3_ACCOUNTS_DTO.values(), *V3_ANSWER_DTO.values()) if name in schemas}
     while pending:
         name = pending.pop()
-        if name not in keep:
+        if name not in keep and name in schemas:  # v3's error DTOs dangle upstream: they stay so
             keep[name] = schemas[name]
             pending |= _local_refs(schemas[name])
     return {
@@ -66,8 +72,10 @@ def _local_refs(node: Any) -> set[str]:
 
 def render(upstream_dir: Path) -> dict[Path, bytes]:
     """The files of the copy, by relative path, as they should be on disk."""
-    upstream = json.loads((upstream_dir / SPEC).read_text(encoding="utf-8"))
-    files = {SPEC: (json.dumps(trimmed_spec(upstream), indent=2, ensure_ascii=False) + "\n").encode()}
+    files = {}
+    for api, spec in SPECS.items():
+        upstream = json.loads((upstream_dir / spec).read_text(encoding="utf-8"))
+        files[spec] = (json.dumps(trimmed_spec(upstream, api), indent=2, ensure_ascii=False) + "\n").encode()
     for rel in VERBATIM:
         files[rel] = (upstream_dir / rel).read_bytes()
     return files

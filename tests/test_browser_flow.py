@@ -53,7 +53,14 @@ def checked_context(browser: Browser, **options: Any) -> BrowserContext:
             return
         body = b"" if 300 <= response.status < 400 else response.body()
         try:
-            contract().check(response.request.method, url.path, response.status, response.headers, body)
+            contract().check(
+                response.request.method,
+                url.path,
+                response.status,
+                response.headers,
+                body,
+                version=response.request.headers.get("version"),
+            )
         except ContractViolation as exc:
             violations.append(str(exc))
 

@@ -59,10 +59,19 @@ NETWORKS = {
     "twitter": Network("Authorize app", "X (Twitter)", "Fetched Twitter Account", "Added Twitter Account"),
     "tiktok": Network("Authorize", "TikTok", "Fetched Tiktok Account", "Added Tiktok Account"),
     "tiktok-business": Network("Authorize", "TikTok Business", "Fetched Tiktok Business Account", None),
+    "youtube": Network("Allow", "YouTube", "Fetched YouTube Account", "Added YouTube Account"),
+    "pinterest": Network("Give access", "Pinterest", "Fetched Pinterest Account", "Added Pinterest Account"),
+    "threads": Network("Allow", "Threads", "Fetched Threads Account", "Added Threads Account"),
 }
 
-CASES = [pytest.param(slug, False, id=slug) for slug in PLATFORMS if slug != "twitter"]
-CASES.append(pytest.param("twitter", True, id="twitter-legacy"))
+#: (platform, served in legacy mode, the Version the client sends). youtube, pinterest and threads
+#: exist only under v3 (the client picks it for them); facebook and google also go through v3's
+#: generic routes (google's path form changes from /locations/ to /accounts/).
+V3_ONLY = [slug for slug, p in PLATFORMS.items() if not p.has("start") and p.v3 and not p.v3.unsupported]
+CASES = [pytest.param(slug, False, "2021-07-28", id=slug) for slug in PLATFORMS if PLATFORMS[slug].has("start")]
+CASES = [c for c in CASES if c.values[0] != "twitter"]
+CASES.append(pytest.param("twitter", True, "2021-07-28", id="twitter-legacy"))
+CASES += [pytest.param(slug, False, "v3", id=f"{slug}-v3") for slug in (*V3_ONLY, "facebook", "google")]
 BUTTONS = [pytest.param("#connect-server", id="server-side-302"), pytest.param("#connect-direct", id="window-open")]
 
 
@@ -88,6 +97,8 @@ class Client:
     requests: list[tuple[str, str, Any]]
     #: (method, path, status) of every HighLevel-API response it received.
     responses: list[tuple[str, str, int]]
+    #: The Version header of every API call that sent one (the popup's navigation sends none).
+    versions: list[str]
 
 
 @contextmanager
@@ -97,6 +108,7 @@ def client_page(browser: Browser, stack: Stack, query: str = "") -> Iterator[Cli
     context = checked_context(browser)
     requests: list[tuple[str, str, Any]] = []
     responses: list[tuple[str, str, int]] = []
+    versions: list[str] = []
 
     def api(url: str, method: str) -> str | None:
         path = urlsplit(url).path
@@ -105,6 +117,8 @@ def client_page(browser: Browser, stack: Stack, query: str = "") -> Iterator[Cli
     def log_request(request: Request) -> None:
         if path := api(request.url, request.method):
             requests.append((request.method, path, request.post_data_json if request.post_data else None))
+            if "version" in request.headers:
+                versions.append(request.headers["version"])
 
     def log_response(response: Response) -> None:
         if path := api(response.url, response.request.method):
@@ -116,7 +130,7 @@ def client_page(browser: Browser, stack: Stack, query: str = "") -> Iterator[Cli
         page = context.new_page()
         page.goto(stack.example_url + query)
         page.wait_for_function("window.ghlExample && window.ghlExample.ready")
-        yield Client(page, requests, responses)
+        yield Client(page, requests, responses, versions)
     finally:
         context.close()  # raises if any response broke the contract
 
@@ -150,10 +164,13 @@ def label(slug: str, item: dict[str, Any]) -> str:
     return str(item["name"]) + username + (" [verified]" if item.get("verified") else "")
 
 
-def attach_body(slug: str, item: dict[str, Any]) -> dict[str, Any]:
+def attach_body(slug: str, item: dict[str, Any], version: str = "2021-07-28") -> dict[str, Any]:
     if slug == "google":
         return {"location": item["location"], "account": item["account"]}
-    return {"originId": item["id"], "name": item["name"], "avatar": item["avatar"]}
+    body = {"originId": item["id"], "name": item["name"], "avatar": item["avatar"]}
+    if version == "v3" and slug != "instagram":  # the v3 DTOs require the account type
+        return {"type": "page" if slug == "facebook" else "profile", **body}
+    return body
 
 
 def approve_in_popup(client: Client, stack: Stack, slug: str, button: str) -> str:
@@ -183,22 +200,24 @@ def approve_in_popup(client: Client, stack: Stack, slug: str, button: str) -> st
 
 
 @pytest.mark.parametrize("button", BUTTONS)
-@pytest.mark.parametrize(("slug", "legacy"), CASES)
+@pytest.mark.parametrize(("slug", "legacy", "version"), CASES)
 def test_connect_attach_list_delete(
-    browser: Browser, request: pytest.FixtureRequest, slug: str, legacy: bool, button: str
+    browser: Browser, request: pytest.FixtureRequest, slug: str, legacy: bool, version: str, button: str
 ) -> None:
     stack: Stack = request.getfixturevalue("legacy_stack" if legacy else "stack")
     network = NETWORKS[slug]
-    with client_page(browser, stack, f"/?platform={slug}") as client:
+    asked = "&version=v3" if version == "v3" and slug not in V3_ONLY else ""
+    with client_page(browser, stack, f"/?platform={slug}{asked}") as client:
         page = client.page
         assert page.input_value("#platform") == slug
         assert page.inner_text("#title") == f"Connect {network.display_name}"
         account_id = approve_in_popup(client, stack, slug, button)
         result = record(page)
-        assert result["platform"] == slug
+        assert (result["platform"], result["version"]) == (slug, version)
+        assert client.versions and set(client.versions) == {version}, client.versions
 
         # get-accounts, shown
-        segment = "locations" if slug == "google" else "accounts"
+        segment = "locations" if slug == "google" and version != "v3" else "accounts"
         accounts_path = f"/social-media-posting/oauth/{LOCATION}/{slug}/{segment}/{account_id}"
         assert result["accountsStatus"] == 200
         got = result["accounts"]
@@ -217,7 +236,7 @@ def test_connect_attach_list_delete(
             connected = items
         else:
             assert all(item.get("isConnected", item.get("location", {}).get("isConnected")) is False for item in items)
-            body = attach_body(slug, items[0])
+            body = attach_body(slug, items[0], version)
             assert result["attachBody"] == body
             assert client.requests == [
                 *start,
@@ -233,6 +252,7 @@ def test_connect_attach_list_delete(
                 network.attach_message,
             )
             created = attached["results"]
+            assert attached.get("platform") == (slug if version == "v3" else None)  # v3 answers name it
             assert ACCOUNT_ID.match(created["_id"]), created
             assert {k: created[k] for k in ("oAuthId", "locationId", "originId", "platform", "active", "deleted")} == {
                 "oAuthId": account_id,
@@ -294,31 +314,41 @@ def test_connect_attach_list_delete(
     assert stack.app.state.ctx.state.accounts(LOCATION) == []
 
 
-def test_twitter_without_legacy_mode_shows_the_retirement_error(browser: Browser, stack: Stack) -> None:
-    with client_page(browser, stack, "/?platform=twitter") as client:
+REFUSED = [
+    pytest.param("twitter", "2021-07-28", RETIRED, id="twitter-retired"),
+    pytest.param("bluesky", "v3", "Bluesky is currently not supported", id="bluesky-unsupported"),
+]
+
+
+@pytest.mark.parametrize(("slug", "version", "refusal"), REFUSED)
+def test_a_refused_platform_shows_its_400(
+    browser: Browser, stack: Stack, slug: str, version: str, refusal: str
+) -> None:
+    with client_page(browser, stack, f"/?platform={slug}") as client:
         page = client.page
         with page.expect_popup() as popup_info:
             page.click("#connect-server")
         popup = popup_info.value
         wait_idle(page, "window.ghlExample.startError !== null")
-        expected = f"Start failed: 400 {RETIRED}"
+        expected = f"Start failed: 400 {refusal}"
         page.wait_for_function(f"document.getElementById('status').textContent === {json.dumps(expected)}")
         wait_closed(page, popup)  # the client closes the popup it opened for the redirect
         result = record(page)
-        assert result["platform"] == "twitter"
+        assert (result["platform"], result["version"]) == (slug, version)
         error = result["startError"]
         assert error == {
-            "error": {"statusCode": 400, "message": RETIRED},
+            "error": {"statusCode": 400, "message": refusal},
             "status": 400,
             "contentType": "application/json",
         }
         # The browser did not see this answer (the back end did): check the relayed body here.
         contract().check(
             "GET",
-            "/social-media-posting/oauth/twitter/start",
+            f"/social-media-posting/oauth/{slug}/start",
             error["status"],
             {"content-type": error["contentType"]},
             json.dumps(error["error"]).encode(),
+            version=version,
         )
         page.wait_for_timeout(1000)  # the popup.closed poll would have reported by now
         result = record(page)
@@ -347,7 +377,7 @@ def test_twitter_without_legacy_mode_direct_popup_shows_the_400(browser: Browser
 
 def test_the_client_offers_every_platform_and_defaults_to_tiktok_business(browser: Browser, stack: Stack) -> None:
     assert tuple(PLATFORMS) == load_example_module().PLATFORMS
-    assert set(NETWORKS) == set(PLATFORMS)
+    assert set(NETWORKS) | {"bluesky"} == set(PLATFORMS)  # bluesky: only its start error (below)
     for query in ("", "/?platform=myspace"):
         with client_page(browser, stack, query) as client:
             page = client.page

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from mock_server.app import create_app
 from mock_server.live import LiveServer
 from mock_server.settings import Settings
+from mock_server.versions import requested
 from tests.conftest import DEMO_LOCATION, PIT_FULL, START, headers, mint, scenario_dir
 from tests.contract import contract
 
@@ -119,6 +120,7 @@ def test_arbitrary_requests_never_5xx_and_errors_keep_the_contract(
         response_headers,
         body,
         preflight=method == b"OPTIONS" and any(n == b"access-control-request-method" for n, _ in raw_headers),
+        version=requested([(n.lower(), v) for n, v in raw_headers]),
     )
 
 

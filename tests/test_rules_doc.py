@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from mock_server.rules import RULES, STAGE_ORDER, Stage
-from tests.readme_rules import BLOCK, OPERATIONS_BLOCK, README, render
+from tests.readme_rules import BLOCK, OPERATIONS_BLOCK, README, VERSIONS_BLOCK, render
 
 
 def test_readme_carries_the_current_rule_table() -> None:
     text = README.read_text(encoding="utf-8")
     assert BLOCK.search(text), "README.md lost its rules:start/rules:end markers"
     assert OPERATIONS_BLOCK.search(text), "README.md lost its operations:start/operations:end markers"
+    assert VERSIONS_BLOCK.search(text), "README.md lost its versions:start/versions:end markers"
     assert render(text) == text, "README.md's rule table is stale: run python -m tests.readme_rules"
 
 

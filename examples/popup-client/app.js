@@ -7,6 +7,8 @@
 //   lists        every list-accounts answer, in order; deletes: [{id, status, body}]
 //   startError   what the back end relayed when start did not redirect
 //   pending      calls in flight (0 when the page is idle)
+//   version      the Version header it sends: ?version=v3 (HighLevel's v3 generic routes), else
+//                2021-07-28, or v3 for a network only v3 has (youtube, pinterest, threads, bluesky)
 (function () {
   "use strict";
   var record = (window.ghlExample = {
@@ -29,6 +31,16 @@
     return { originId: item.id, name: item.name, avatar: item.avatar };
   }
 
+  // Under v3 the attach DTOs require more: the account type (and linkedin's urn).
+  function v3Body(type) {
+    return function (item) {
+      var body = { type: typeof type === "function" ? type(item) : type, originId: item.id, name: item.name,
+        avatar: item.avatar };
+      if (item.urn) body.urn = item.urn;
+      return body;
+    };
+  }
+
   // Where each network's get-accounts answer lists its items, and how one item is attached.
   // attachBody null: no attach step (tiktok-business: the approved consent connects its profiles).
   var NETWORKS = {
@@ -38,20 +50,35 @@
       label: function (it) { return it.location.title + " (" + it.account.accountName + ")"; },
       attachBody: function (it) { return { location: it.location, account: it.account }; }
     },
-    facebook: { items: function (r) { return r.pages || []; }, attachBody: simpleBody },
+    facebook: { items: function (r) { return r.pages || []; }, attachBody: simpleBody, v3Body: v3Body("page") },
     instagram: { items: function (r) { return r.accounts || []; }, attachBody: simpleBody },
     linkedin: {
       items: function (r) { return (r.pages || []).concat(r.profile || []); },
-      attachBody: simpleBody
+      attachBody: simpleBody,
+      v3Body: v3Body(function (it) { return it.urn.indexOf("urn:li:person:") === 0 ? "profile" : "page"; })
     },
     twitter: { items: function (r) { return r.profile || []; }, attachBody: simpleBody },
-    tiktok: { items: function (r) { return r.profile || []; }, attachBody: simpleBody },
-    "tiktok-business": { items: function (r) { return r.profile || []; }, attachBody: null }
+    tiktok: { items: function (r) { return r.profile || []; }, attachBody: simpleBody, v3Body: v3Body("profile") },
+    "tiktok-business": { items: function (r) { return r.profile || []; }, attachBody: null },
+    // v3 only: HighLevel's generic routes (Version: v3)
+    youtube: { items: function (r) { return r.profile || []; }, v3Body: v3Body("profile"), v3Only: true },
+    pinterest: { items: function (r) { return r.profile || []; }, v3Body: v3Body("profile"), v3Only: true },
+    threads: { items: function (r) { return r.profile || []; }, v3Body: v3Body("profile"), v3Only: true },
+    bluesky: { items: function (r) { return r.profile || []; }, v3Body: simpleBody, v3Only: true }
   };
   Object.keys(NETWORKS).forEach(function (slug) {
     NETWORKS[slug].segment = NETWORKS[slug].segment || "accounts";
     NETWORKS[slug].label = NETWORKS[slug].label || profileLabel;
   });
+
+  var asked = new URLSearchParams(location.search).get("version");
+  function versionFor(slug) {
+    return asked || (NETWORKS[slug].v3Only ? "v3" : "2021-07-28");
+  }
+  function attachBodyFor(network, version) {
+    if (network.attachBody === null) return null; // tiktok-business: no attach step
+    return version === "v3" ? network.v3Body || network.attachBody : network.attachBody;
+  }
 
   function status(text) {
     document.getElementById("status").textContent = text;
@@ -64,7 +91,7 @@
   }
 
   function api(method, path, body) {
-    var init = { method: method, headers: { Authorization: "Bearer " + config.token, Version: "2021-07-28" } };
+    var init = { method: method, headers: { Authorization: "Bearer " + config.token, Version: record.version } };
     if (body !== undefined) {
       init.headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(body);
@@ -144,8 +171,10 @@
 
   function connect(slug, accountId) {
     var network = NETWORKS[slug];
+    var attachBody = attachBodyFor(network, record.version);
+    var segment = record.version === "v3" ? "accounts" : network.segment; // v3: one generic path form
     var path = "/social-media-posting/oauth/" + encodeURIComponent(config.locationId) + "/" + slug + "/" +
-      network.segment + "/" + encodeURIComponent(accountId);
+      segment + "/" + encodeURIComponent(accountId);
     var got = null;
     var stage = "Accounts call";
     function publish(text) {
@@ -161,13 +190,13 @@
         var items = network.items(r.body.results);
         showProfiles(items, network.label);
         stage = "List call";
-        if (!network.attachBody) {
+        if (!attachBody) {
           return listAccounts().then(function (list) {
             publish(list.ok ? "Connected: " + items.length + " profile(s)." : list.text);
           });
         }
         if (!items.length) return publish("Nothing to attach: the grant offers no pages or profiles.");
-        var body = (record.attachBody = network.attachBody(items[0]));
+        var body = (record.attachBody = attachBody(items[0]));
         stage = "Attach";
         status("Attaching " + network.label(items[0]) + "…");
         return api("POST", path, body).then(function (a) {
@@ -224,6 +253,7 @@
       return null;
     }
     flowPlatform = record.platform = select.value;
+    record.version = versionFor(flowPlatform);
     watch();
     return popup;
   }
@@ -248,6 +278,7 @@
     status("Asking our back end for the OAuth URL…");
     var consent = new URLSearchParams(location.search).get("consent");
     var query = "?platform=" + encodeURIComponent(flowPlatform) + "&reconnect=" + reconnect() +
+      "&version=" + encodeURIComponent(record.version) +
       (consent ? "&consent=" + encodeURIComponent(consent) : "");
     fetch("/api/oauth-url" + query)
       .then(function (r) { return r.json(); })
@@ -283,6 +314,7 @@
       .catch(function (err) { status("List call failed: " + err); }));
   });
 
+  record.version = versionFor(select.value);
   fetch("/api/config")
     .then(function (r) { return r.json(); })
     .then(function (c) {

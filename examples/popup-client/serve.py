@@ -30,7 +30,12 @@ from starlette.routing import Route
 HERE = Path(__file__).resolve().parent
 DEMO_PIT = "pit-00000000-0000-4000-8000-000000000001"
 #: The networks whose start the back end proxies (the path segment; anything else is refused).
-PLATFORMS = ("google", "facebook", "instagram", "linkedin", "twitter", "tiktok", "tiktok-business")
+PLATFORMS = (
+    "google", "facebook", "instagram", "linkedin", "twitter", "tiktok", "tiktok-business",
+    "youtube", "pinterest", "threads", "bluesky",
+)  # fmt: skip
+#: The Version values the page may ask the back end to send (HighLevel's v1 date, or v3).
+VERSIONS = ("2021-07-28", "v3")
 DEFAULT_PLATFORM = "tiktok-business"
 
 
@@ -58,7 +63,10 @@ def create_example_app(
         params = {"locationId": location_id, "userId": user_id}
         if request.query_params.get("reconnect") == "true":
             params["reconnect"] = "true"
-        headers = {"Authorization": f"Bearer {token}", "Version": "2021-07-28"}
+        version = request.query_params.get("version", "2021-07-28")
+        if version not in VERSIONS:
+            return JSONResponse({"error": {"message": f"unknown version {version[:40]!r}"}}, status_code=400)
+        headers = {"Authorization": f"Bearer {token}", "Version": version}
         if consent := request.query_params.get("consent"):
             headers["X-Mock-Consent"] = consent  # ghl-mock only: finish without a click (CI)
         async with httpx.AsyncClient(follow_redirects=False, timeout=10) as client:

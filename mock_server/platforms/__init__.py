@@ -8,19 +8,35 @@ from __future__ import annotations
 
 from typing import Final
 
+from mock_server.platforms import bluesky as bluesky
 from mock_server.platforms import facebook as facebook
 from mock_server.platforms import google as google
 from mock_server.platforms import instagram as instagram
 from mock_server.platforms import linkedin as linkedin
+from mock_server.platforms import pinterest as pinterest
+from mock_server.platforms import threads as threads
 from mock_server.platforms import tiktok as tiktok
 from mock_server.platforms import tiktok_business as tiktok_business
 from mock_server.platforms import twitter as twitter
-from mock_server.platforms.base import AccountRecord, BodyField, ConsentCopy, DemoItem, Kind, Platform
+from mock_server.platforms import youtube as youtube
+from mock_server.platforms.base import V3, AccountRecord, Api, BodyField, ConsentCopy, DemoItem, Form, Kind, Platform
 
-#: In the spec's order (apps/social-media-posting.json).
+#: In the v1 spec's order (apps/social-media-posting.json), then the v3 spec's new ones.
 PLATFORMS: Final[dict[str, Platform]] = {
     module.PLATFORM.slug: module.PLATFORM
-    for module in (google, facebook, instagram, linkedin, twitter, tiktok, tiktok_business)
+    for module in (
+        google,
+        facebook,
+        instagram,
+        linkedin,
+        twitter,
+        tiktok,
+        tiktok_business,
+        youtube,
+        pinterest,
+        threads,
+        bluesky,
+    )
 }
 
 #: Every Social Planner scope in HighLevel's Scopes.md; `ghl-mock token` grants all by default.
@@ -40,10 +56,13 @@ SOCIAL_PLANNER_SCOPES: Final = (
 __all__ = [
     "PLATFORMS",
     "SOCIAL_PLANNER_SCOPES",
+    "V3",
     "AccountRecord",
+    "Api",
     "BodyField",
     "ConsentCopy",
     "DemoItem",
+    "Form",
     "Kind",
     "Platform",
 ]

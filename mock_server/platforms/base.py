@@ -15,6 +15,9 @@ from pydantic import BaseModel, ConfigDict
 
 #: Every kind of operation the Social Planner OAuth family has (operations.py rows use them).
 Kind = Literal["start", "accounts", "attach", "list", "delete"]
+#: HighLevel's two API generations: the per-platform spec (``Version: 2021-07-28`` and the other
+#: dates) and the generic-route spec (``Version: v3``); versions.py maps each Version to one.
+Api = Literal["v1", "v3"]
 
 
 class DemoItem(BaseModel):
@@ -60,6 +63,49 @@ class ConsentCopy:
 
 
 @dataclass(frozen=True, slots=True)
+class V3:
+    """The platform under ``Version: v3`` (``apps/v3/social-planner-v3.json``), where it differs.
+
+    The DTO names are the members of the generic operations' ``oneOf`` this platform answers with
+    (the contract checks validate against that member, not the whole ``oneOf``). A field left None
+    takes the platform's (v1) value.
+    """
+
+    #: get-oauth-accounts' 200 DTO (None: the spec has none for this platform).
+    accounts_dto: str | None
+    #: attach-oauth-accounts' request DTO (None: no attach under v3, as the spec's enum says).
+    attach_dto: str | None = None
+    #: attach-oauth-accounts' 201 DTO (None: the spec's ``oneOf`` has none for this platform).
+    answer_dto: str | None = None
+    #: The v3 attach DTO's fields, where they differ from the v1 DTO's.
+    attach_body: tuple[BodyField, ...] | None = None
+    accounts_message: str | None = None
+    attach_message: str | None = None
+    #: The spec says the platform is not supported yet: every v3 operation answers this (bluesky).
+    unsupported: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """What one operation row of a platform answers and accepts: its generation's DTOs, resolved."""
+
+    api: Api
+    accounts_message: str
+    attach_message: str
+    attach_body: tuple[BodyField, ...]
+    attach_dto: str
+    #: The v3 ``oneOf`` members (None under v1, where each operation has its own DTO).
+    accounts_dto: str | None = None
+    answer_dto: str | None = None
+    unsupported: str | None = None
+
+    @property
+    def platform_on_answer(self) -> bool:
+        """v3 attach answers carry a top-level ``platform`` (three of the v3 DTOs require one)."""
+        return self.api == "v3"
+
+
+@dataclass(frozen=True, slots=True)
 class Platform:
     slug: str
     display_name: str
@@ -94,9 +140,34 @@ class Platform:
     retired: str | None = None
     #: Extra start-query names real clients send for this platform (instagram: loginType).
     extra_start_query: tuple[str, ...] = ()
+    #: How it looks under ``Version: v3``; None: not in the v3 spec's ``platform`` enum (twitter).
+    v3: V3 | None = None
 
     def has(self, kind: Kind) -> bool:
+        """Whether it has this kind of per-platform (v1) operation."""
         return kind in self.operation_ids
+
+    def v3_kinds(self) -> tuple[Kind, ...]:
+        """The generic v3 operations it appears in (the spec's ``platform`` enums)."""
+        if self.v3 is None:
+            return ()
+        return ("start", "accounts", "attach") if self.v3.attach_dto is not None else ("start", "accounts")
+
+    def form(self, api: Api) -> Form:
+        v1 = Form("v1", self.accounts_message, self.attach_message, self.attach_body, self.attach_dto)
+        if api == "v1" or self.v3 is None:
+            return v1
+        v3 = self.v3
+        return Form(
+            "v3",
+            v3.accounts_message or self.accounts_message,
+            v3.attach_message or self.attach_message,
+            v3.attach_body if v3.attach_body is not None else self.attach_body,
+            v3.attach_dto or "",
+            v3.accounts_dto,
+            v3.answer_dto,
+            v3.unsupported,
+        )
 
 
 def simple_record(default_type: str) -> Callable[[dict[str, Any]], AccountRecord]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from mock_server.platforms.base import (
+    V3,
     BodyField,
     ConsentCopy,
     DemoItem,
@@ -28,6 +29,17 @@ def _describe(item: DemoItem) -> tuple[str, str]:
 
 
 PLATFORM = Platform(
+    v3=V3(
+        "GetFacebookAccountsResponseDTO",
+        "AttachFBAccountDTO",
+        "SocialMediaFBAccountResponseDTO",
+        attach_body=(
+            BodyField("type", required=True, choices=("page",)),
+            BodyField("originId", required=True),
+            BodyField("name", required=True),
+            BodyField("avatar", required=True),
+        ),
+    ),
     slug="facebook",
     display_name="Facebook",
     operation_ids={

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import Field
 
-from mock_server.platforms.base import AccountRecord, BodyField, ConsentCopy, DemoItem, Platform
+from mock_server.platforms.base import V3, AccountRecord, BodyField, ConsentCopy, DemoItem, Platform
 
 
 class GoogleLocation(DemoItem):
@@ -81,6 +81,12 @@ def _record(body: dict[str, Any]) -> AccountRecord:
 
 
 PLATFORM = Platform(
+    v3=V3(
+        "GetGoogleLocationResponseDTO",
+        "AttachGMBLocationDTO",
+        "SocialMediaGmbAccountResponseDTO",
+        attach_body=(BodyField("location", "object", required=True), BodyField("account", "object", required=True)),
+    ),
     slug="google",
     display_name="Google Business Profile",
     operation_ids={"start": "start-google-oauth", "accounts": "get-google-locations", "attach": "set-google-locations"},

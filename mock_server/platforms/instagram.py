@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from mock_server.platforms.base import (
+    V3,
     BodyField,
     ConsentCopy,
     DemoItem,
@@ -28,6 +29,20 @@ def _describe(item: DemoItem) -> tuple[str, str]:
 
 
 PLATFORM = Platform(
+    # v3's DTO requires pageId, which real clients do not send (deviations: instagram-page-id);
+    # its own example body sends `type: "page"`, which the DTO does not declare: tolerated.
+    v3=V3(
+        "GetInstagramAccountsResponseDTO",
+        "AttachIGAccountDTO",
+        "SocialMediaInstagramAccountResponseDTO",
+        attach_body=(
+            BodyField("type", choices=("page",)),
+            BodyField("originId", required=True),
+            BodyField("name"),
+            BodyField("avatar"),
+            BodyField("pageId"),
+        ),
+    ),
     slug="instagram",
     display_name="Instagram",
     operation_ids={

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mock_server.platforms.base import (
+    V3,
     BodyField,
     ConsentCopy,
     DemoItem,
@@ -22,6 +23,19 @@ def _describe(item: DemoItem) -> tuple[str, str]:
 
 
 PLATFORM = Platform(
+    v3=V3(
+        "GetTiktokAccountResponseDTO",
+        "AttachTiktokAccountDTO",
+        "SocialMediaTiktokAccountResponseDTO",
+        attach_body=(
+            BodyField("type", required=True, choices=ACCOUNT_TYPES),
+            BodyField("originId", required=True),
+            BodyField("name", required=True),
+            BodyField("avatar", required=True),
+            BodyField("verified", "boolean"),
+            BodyField("username"),
+        ),
+    ),
     slug="tiktok",
     display_name="TikTok",
     operation_ids={"start": "start-tiktok-oauth", "accounts": "get-tiktok-profile", "attach": "attach-tiktok-profile"},

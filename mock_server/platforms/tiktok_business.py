@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from mock_server.platforms.base import AccountRecord, ConsentCopy, DemoItem, Platform, listed_under, origin_by_id
+from mock_server.platforms.base import V3, AccountRecord, ConsentCopy, DemoItem, Platform, listed_under, origin_by_id
 
 
 class TiktokProfile(DemoItem):
@@ -37,6 +37,7 @@ def _describe(item: DemoItem) -> tuple[str, str]:
 
 
 PLATFORM = Platform(
+    v3=V3("GetTiktokBusinessAccountResponseDTO"),
     slug="tiktok-business",
     display_name="TikTok Business",
     operation_ids={"start": "start-tiktok-business-oauth", "accounts": "get-tiktok-business-profile"},

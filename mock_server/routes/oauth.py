@@ -1,8 +1,10 @@
 """HighLevel's Social Planner routes: every row of the operations table, on the pipeline.
 
-Rows that differ only by platform share one Starlette route (five patterns for 22 operations),
-and the row is found by a dictionary lookup on the concrete path template: the router tries a
-handful of patterns per request instead of one per operation.
+Rows that differ only by platform share one Starlette route (a handful of patterns for every
+operation), and the row is found by a dictionary lookup on the concrete path template: the router
+tries a few patterns per request instead of one per operation. A path both specs serve (v1's
+``/oauth/facebook/start`` is v3's ``/oauth/{platform}/start``) has one row per generation; the
+request's ``Version`` picks one (``versions.choose``).
 
 ``match`` is the fast path ``front.Front`` takes before the router: it splits the path and finds
 the row by its literal segments, the same row the router's first matching route would dispatch
@@ -24,13 +26,39 @@ from starlette.types import Scope
 from mock_server.errors import header_safe, not_found, raw_path_of
 from mock_server.operations import OPERATIONS, PREFIX
 from mock_server.pipeline import endpoint
-from mock_server.platforms import PLATFORMS
+from mock_server.platforms import PLATFORMS, Api
+from mock_server.versions import choose, requested
 from mock_server.wire import HINT_HEADER
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
-#: (method, the row's path template) → the row's pipeline endpoint.
-_ENDPOINTS: Final[dict[tuple[str, str], Endpoint]] = {(op.method, op.path): endpoint(op) for op in OPERATIONS}
+
+def _by_version(rows: dict[Api, Endpoint]) -> Endpoint:
+    """The endpoint of a path one or both generations serve: the request's Version picks the row."""
+    if len(rows) == 1 and "v1" in rows:
+        return rows["v1"]  # only v1 serves it: every Version gets it (v3 keeps the old forms)
+    generations = frozenset(rows)
+
+    async def run(request: Request) -> Response:
+        chosen = choose(requested(request.scope["headers"]), generations)
+        if chosen is None:
+            response = not_found(request.method, raw_path_of(request), request.scope)
+            response.headers[HINT_HEADER] = "this path form exists only under Version: v3"
+            return response
+        return await rows[chosen](request)
+
+    return run
+
+
+def _endpoints() -> dict[tuple[str, str], Endpoint]:
+    grouped: dict[tuple[str, str], dict[Api, Endpoint]] = {}
+    for op in OPERATIONS:
+        grouped.setdefault((op.method, op.path), {})[op.api] = endpoint(op)
+    return {key: _by_version(rows) for key, rows in grouped.items()}
+
+
+#: (method, the row's path template) → the endpoint of its row(s).
+_ENDPOINTS: Final[dict[tuple[str, str], Endpoint]] = _endpoints()
 
 
 def _dispatch(template: Callable[[dict[str, str]], str]) -> Endpoint:
@@ -55,12 +83,13 @@ def _per_account(params: dict[str, str]) -> str:
 async def documented_but_missing(request: Request) -> Response:
     """The docs' prose path without ``{locationId}``: the live API has no such route (research §4.3)."""
     platform = PLATFORMS.get(request.path_params["platform"])
-    if platform is None or not platform.has("accounts"):
+    if platform is None or not (platform.has("accounts") or "accounts" in platform.v3_kinds()):
         raise HTTPException(404)
+    segment = platform.accounts_segment if platform.has("accounts") else "accounts"
     response = not_found(request.method, raw_path_of(request), request.scope)
     response.headers[HINT_HEADER] = header_safe(
         f"the docs' path is wrong; use {PREFIX}/oauth/{{locationId}}/{platform.slug}"
-        f"/{platform.accounts_segment}/{request.path_params['accountId'][:64]}"
+        f"/{segment}/{request.path_params['accountId'][:64]}"
     )
     return response
 
@@ -79,7 +108,7 @@ routes: Final = [
     *(
         Route(op.path, _ENDPOINTS[(op.method, op.path)], methods=[op.method])
         for op in OPERATIONS
-        if op.platform is None
+        if op.platform is None and op.api == "v1"
     ),
     Route(f"{PREFIX}/oauth/{{platform}}/accounts/{{accountId}}", documented_but_missing, methods=["GET"]),
 ]
@@ -91,7 +120,7 @@ assert all(
         or op.path
         in (
             _start({"platform": op.platform.slug}),
-            _per_account({"platform": op.platform.slug, "segment": op.platform.accounts_segment}),
+            _per_account({"platform": op.platform.slug, "segment": op.path.split("/")[-2]}),
         )
     )
     for op in OPERATIONS

@@ -44,6 +44,8 @@ def default_value(rule: str, platform: Platform | None = None) -> str:
         if platform is not None and platform.retired:
             return platform.retired
         return f"{platform.display_name if platform else 'This platform'} is no longer supported"
+    if rule == "platform_unsupported":
+        return f"{platform.display_name if platform else 'This platform'} is currently not supported"
     return "bogus-version"
 
 

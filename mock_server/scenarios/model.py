@@ -31,6 +31,7 @@ RuleName = Literal[
     "body_invalid",
     "location_forbidden",
     "platform_retired",
+    "platform_unsupported",
     "account_not_found",
     "origin_not_found",
     "social_account_not_found",

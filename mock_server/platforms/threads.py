@@ -1,0 +1,57 @@
+"""Threads (v3 only): the spec has an attach DTO (``AttachThreadsAccountDTO``) and an answer DTO
+but no get-accounts DTO; the mock lists the profile under ``results.profile`` like its siblings."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from mock_server.platforms.base import (
+    V3,
+    BodyField,
+    ConsentCopy,
+    DemoItem,
+    Platform,
+    listed_under,
+    origin_by_id,
+    simple_record,
+)
+
+
+class ThreadsProfile(DemoItem):
+    id: str = Field(min_length=1)
+    name: str
+    username: str
+    avatar: str
+
+
+def _describe(item: DemoItem) -> tuple[str, str]:
+    assert isinstance(item, ThreadsProfile)
+    return item.name, f"@{item.username}"
+
+
+PLATFORM = Platform(
+    slug="threads",
+    display_name="Threads",
+    operation_ids={},
+    accounts_segment="accounts",
+    accounts_message="Fetched Threads Account",
+    attach_message="Added Threads Account",
+    item_model=ThreadsProfile,
+    results=listed_under("profile"),
+    origin_of=origin_by_id,
+    describe=_describe,
+    attach_body=(
+        BodyField("type", required=True, choices=("profile",)),
+        BodyField("originId", required=True),
+        BodyField("name", required=True),
+        BodyField("avatar", required=True),
+    ),
+    attach_dto="AttachThreadsAccountDTO",
+    record_schema="SocialMediaThreadsAccountSchema",
+    record_of=simple_record("profile"),
+    consent=ConsentCopy(
+        "Allow", "#000000", ("Access your Threads profile", "Publish posts and replies for you"), "profiles"
+    ),
+    # No get DTO (deviations: threads-accounts); the answer DTO is not in attach's oneOf either.
+    v3=V3(None, "AttachThreadsAccountDTO", "SocialMediaThreadsAccountResponseDTO"),
+)

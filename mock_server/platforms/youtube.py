@@ -1,0 +1,68 @@
+"""YouTube (v3 only): channels as ``results.profile`` (``GetYoutubeAccountSchema``), attach per the
+DTO the spec misnames ``AttachYoutubeAccountResponseDTO`` (it is the request body)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from mock_server.platforms.base import (
+    V3,
+    BodyField,
+    ConsentCopy,
+    DemoItem,
+    Platform,
+    listed_under,
+    origin_by_id,
+    simple_record,
+)
+
+
+class YoutubeChannel(DemoItem):
+    """The spec's ``YoutubeProfileSchema`` (``isConnected`` is computed)."""
+
+    id: str = Field(min_length=1)
+    name: str
+    username: str
+    avatar: str
+    verified: bool = False
+    type: Literal["PROFILE"] = "PROFILE"
+
+
+def _describe(item: DemoItem) -> tuple[str, str]:
+    assert isinstance(item, YoutubeChannel)
+    return item.name, item.username
+
+
+PLATFORM = Platform(
+    slug="youtube",
+    display_name="YouTube",
+    operation_ids={},
+    accounts_segment="accounts",
+    # The spec's example answers `results.channels`; its DTO `results.profile` (deviations: v3-forms).
+    accounts_message="Fetched YouTube Account",
+    attach_message="Added YouTube Account",
+    item_model=YoutubeChannel,
+    results=listed_under("profile"),
+    origin_of=origin_by_id,
+    describe=_describe,
+    attach_body=(
+        BodyField("type", required=True, choices=("profile",)),
+        BodyField("originId", required=True),
+        BodyField("name", required=True),
+        BodyField("avatar", required=True),
+        BodyField("verified", "boolean"),
+        BodyField("username"),
+    ),
+    attach_dto="AttachYoutubeAccountResponseDTO",
+    record_schema="YouTubeOAuthAccountSchema",
+    record_of=simple_record("profile"),
+    consent=ConsentCopy(
+        "Allow",
+        "#ff0000",
+        ("Manage your YouTube account", "See, edit and permanently delete your YouTube videos"),
+        "channels",
+    ),
+    v3=V3("GetYouTubeAccountsResponseDTO", "AttachYoutubeAccountResponseDTO", "SocialMediaYouTubeAccountResponseDTO"),
+)
