@@ -64,7 +64,7 @@ def main() -> None:
 @click.option(
     "--strict-version/--no-strict-version",
     default=None,
-    help="Accept only the documented Version 2021-07-28.  [default: no]",
+    help="Accept only each spec's documented Version (2021-07-28 for v1, v3 for v3).  [default: no]",
 )
 @click.option("--public-url", default=None, help="Base URL for redirects, e.g. behind a proxy.")
 @click.option("--state-ttl", type=int, default=None, help="Seconds a consent state stays valid. [default: 600]")

@@ -24,10 +24,11 @@ from mock_server.context import MockContext
 from mock_server.inprocess import ASGISyncTransport
 from mock_server.journal import JournalEntry, JournalFilter
 from mock_server.live import LiveServer
-from mock_server.operations import OPERATIONS, Operation, operation, path_of
-from mock_server.platforms import SOCIAL_PLANNER_SCOPES, Kind
+from mock_server.operations import Operation, account_operation, operation, path_of
+from mock_server.platforms import PLATFORMS, SOCIAL_PLANNER_SCOPES, Api, Kind
 from mock_server.settings import Settings
 from mock_server.tokens import AuthClass, mint_token
+from mock_server.versions import generation
 
 VERSION = "2021-07-28"
 #: The base URL of the in-process mock: only this object's clients reach it.
@@ -137,6 +138,15 @@ class _RemoteBackend:
         return errors
 
 
+def _api_for(platform: str, version: str | None) -> Api:
+    """The generation ``version`` selects for ``platform`` (None: v1 where the platform has it)."""
+    wanted = generation(version)
+    if wanted is not None:
+        return wanted
+    known = PLATFORMS.get(platform)
+    return "v1" if known is None or known.has("start") else "v3"
+
+
 class GhlMock:
     """The mock, as a test sees it."""
 
@@ -237,11 +247,18 @@ class GhlMock:
         reconnect: bool = False,
         token: str | None = None,
         platform: str = "tiktok-business",
+        version: str | None = None,
     ) -> Connection:
-        """Run ``platform``'s start → consent → finish without a browser; returns the message the popup posts."""
+        """Run ``platform``'s start → consent → finish without a browser; returns the message the popup posts.
+
+        ``version``: the ``Version`` sent (default 2021-07-28, or v3 for a platform only v3 has).
+        """
         params = {"locationId": location_id, "userId": user_id, **({"reconnect": "true"} if reconnect else {})}
-        start_path = self.path(platform, "start")
-        start = self.client.get(start_path, params=params, headers=self.headers(token or self.token(location_id)))
+        api = _api_for(platform, version)
+        version = version or ("v3" if api == "v3" else VERSION)
+        start_path = self.path(platform, "start", api=api)
+        headers = self.headers(token or self.token(location_id), version)
+        start = self.client.get(start_path, params=params, headers=headers)
         if start.status_code != 302:
             raise GhlMockError(f"start answered {start.status_code}: {start.text}")
         consent = httpx.URL(start.headers["location"])
@@ -255,15 +272,16 @@ class GhlMock:
         return Connection(json.loads(match.group(1))["payload"])
 
     @staticmethod
-    def path(platform: str | None, kind: Kind, **params: str) -> str:
+    def path(platform: str | None, kind: Kind, *, api: Api | None = None, **params: str) -> str:
         """The path of an operation from the operations table, parameters filled in, e.g.
         ``path("facebook", "accounts", locationId=..., accountId=...)``; ``platform`` is None for
-        the ``list`` and ``delete`` operations."""
+        the ``list`` and ``delete`` operations. ``api="v3"``: the generic v3 form (google's
+        ``/accounts/``); by default v1, or v3 for a platform only v3 has."""
         op: Operation
         if platform is None:
-            op = next(o for o in OPERATIONS if o.kind == kind and o.platform is None)
+            op = account_operation(kind, api or "v1")
         else:
-            op = operation(platform, kind)
+            op = operation(platform, kind, api or _api_for(platform, None))
         return path_of(op, **params)
 
     # --- scenarios, state, journal ----------------------------------------------------------

@@ -154,21 +154,25 @@ def validate_body(body: Any, spec: Sequence[BodyField]) -> dict[str, Any]:
     for field in spec:
         value = given.get(field.name)
         if value is None:
-            if field.required:
-                messages += [f"{field.name} should not be empty", _type_message(field)]
+            if field.required:  # an enum field's validator is @IsEnum, which says so instead of the type
+                messages += [f"{field.name} should not be empty", _choices_message(field) or _type_message(field)]
             continue
         if not isinstance(value, _TYPES[field.kind]):
             messages.append(_type_message(field))
         elif field.required and value in ("", {}):
             messages.append(f"{field.name} should not be empty")
         elif field.choices and value not in field.choices:
-            messages.append(f"{field.name} must be one of the following values: {', '.join(field.choices)}")
+            messages.append(_choices_message(field))
     if messages:
         raise ApiError(BODY_INVALID, "; ".join(messages), messages=messages)
     return {field.name: given[field.name] for field in spec if given.get(field.name) is not None}
 
 
 _TYPES: dict[str, type] = {"string": str, "boolean": bool, "object": dict}
+
+
+def _choices_message(field: BodyField) -> str:
+    return f"{field.name} must be one of the following values: {', '.join(field.choices)}" if field.choices else ""
 
 
 def _type_message(field: BodyField) -> str:
