@@ -62,7 +62,7 @@ _ATTACH_REQUIRED = {
 #: The v1 attach answers' account-record schemas, whose ``platform`` and ``type`` are typed ``object``
 #: (both specs have them).
 _RECORD_SCHEMAS = tuple(op.platform.record_schema for op in _ATTACHING if op.platform is not None)
-_RECORD_SCHEMAS_V3 = tuple(
+_RECORD_SCHEMAS_V3: tuple[str, ...] = tuple(
     op.platform.record_schema for op in _ATTACHING if op.platform is not None and op.platform.v3 is not None
 )
 
@@ -89,6 +89,8 @@ def _strict_body(
         patches.append((f"{base}/properties/{field.name}", kind))
     return tuple(patches)
 
+
+_RECORDS_BY_API: tuple[tuple[Api, tuple[str, ...]], ...] = (("v1", _RECORD_SCHEMAS), ("v3", _RECORD_SCHEMAS_V3))
 
 #: The get DTO ghl-mock holds threads' v3 answer to (the spec has none): its siblings' shape.
 THREADS_ACCOUNTS_SCHEMA: Final = {
@@ -167,31 +169,21 @@ _STATUS_AND_SCHEMA_ROWS = (
             ),
         ),
     ),
-    Deviation(
-        "*",
-        201,
-        "the attach answers' `platform` and `type` are declared `type: object` (their examples are strings)",
-        "both are strings (`facebook`, `page`), as every example says",
-        "research §4.7 [SPEC] enum-typed-as-object fields; the examples and descriptions are strings",
-        schema_patches=tuple(
-            (f"/components/schemas/{name}/properties/{field}", {"type": "string"})
-            for name in _RECORD_SCHEMAS
-            for field in ("platform", "type")
-        ),
-        api="v1",
-    ),
-    Deviation(
-        "*",
-        201,
-        "the attach answers' `platform` and `type` are declared `type: object` (their examples are strings)",
-        "both are strings (`facebook`, `page`), as every example says",
-        "research §4.7 [SPEC] enum-typed-as-object fields; the examples and descriptions are strings",
-        schema_patches=tuple(
-            (f"/components/schemas/{name}/properties/{field}", {"type": "string"})
-            for name in _RECORD_SCHEMAS_V3
-            for field in ("platform", "type")
-        ),
-        api="v3",
+    *(
+        Deviation(
+            "*",
+            201,
+            "the attach answers' `platform` and `type` are declared `type: object` (their examples are strings)",
+            "both are strings (`facebook`, `page`), as every example says",
+            "research §4.7 [SPEC] enum-typed-as-object fields; the examples and descriptions are strings",
+            schema_patches=tuple(
+                (f"/components/schemas/{name}/properties/{field}", {"type": "string"})
+                for name in records
+                for field in ("platform", "type")
+            ),
+            api=api,
+        )
+        for api, records in _RECORDS_BY_API
     ),
     Deviation(
         "attach-facebook-page-group",

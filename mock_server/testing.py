@@ -256,7 +256,10 @@ class GhlMock:
         params = {"locationId": location_id, "userId": user_id, **({"reconnect": "true"} if reconnect else {})}
         api = _api_for(platform, version)
         version = version or ("v3" if api == "v3" else VERSION)
-        start_path = self.path(platform, "start", api=api)
+        try:
+            start_path = self.path(platform, "start", api=api)
+        except KeyError:
+            raise GhlMockError(f"{platform!r} has no start operation under Version {version}") from None
         headers = self.headers(token or self.token(location_id), version)
         start = self.client.get(start_path, params=params, headers=headers)
         if start.status_code != 302:

@@ -151,6 +151,8 @@ def validate_body(body: Any, spec: Sequence[BodyField]) -> dict[str, Any]:
         for name in given
         if name not in declared and name not in TOLERATED_BODY_KEYS
     ]
+    # tolerated, as the string real clients send ("facebook"); the served spec says `type: string`
+    messages += [f"{name} must be a string" for name in TOLERATED_BODY_KEYS if not isinstance(given.get(name, ""), str)]
     for field in spec:
         value = given.get(field.name)
         if value is None:

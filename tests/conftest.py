@@ -65,6 +65,11 @@ def mint(location: str | None = DEMO_LOCATION, *, company: str | None = None, **
 
 def contract_hook(response: httpx.Response) -> None:
     response.read()
+    check_contract(response)
+
+
+def check_contract(response: httpx.Response) -> None:
+    """Hold a read ``httpx`` response to the official contract (the spec its request's Version picks)."""
     contract().check(
         response.request.method,
         response.request.url.path,

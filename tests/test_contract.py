@@ -79,3 +79,20 @@ def test_the_test_clients_check_every_response() -> None:
     app = Starlette(routes=[Route(START, wrong)])
     with contract_client(app) as client, pytest.raises(ContractViolation):
         client.get(START)
+
+
+def test_a_404_on_a_documented_operation_breaks_the_contract() -> None:
+    body = json.dumps({"statusCode": 404, "message": "Cannot GET /x", "error": "Not Found"}).encode()
+    for version in ("2021-07-28", "v3"):
+        with pytest.raises(ContractViolation, match="not documented"):
+            contract().check("GET", "/social-media-posting/oauth/facebook/start", 404, JSON, body, version=version)
+    # where neither spec has the path form for this Version, NestJS's 404 is the contract
+    contract().check("GET", "/social-media-posting/oauth/youtube/start", 404, JSON, body, version="2021-07-28")
+
+
+def test_an_unsupported_platform_may_only_answer_errors() -> None:
+    ok = json.dumps({"success": True, "statusCode": 200, "message": "m", "results": {}}).encode()
+    with pytest.raises(ContractViolation, match="not supported"):
+        contract().check("GET", "/social-media-posting/oauth/demo/bluesky/accounts/a", 200, JSON, ok, version="v3")
+    refusal = json.dumps({"statusCode": 400, "message": "Bluesky is currently not supported"}).encode()
+    contract().check("GET", "/social-media-posting/oauth/bluesky/start", 400, JSON, refusal, version="v3")

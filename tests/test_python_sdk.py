@@ -23,8 +23,7 @@ from mock_server.app import create_app
 from mock_server.live import LiveServer
 from mock_server.settings import Settings
 from mock_server.testing import GhlMock
-from tests.conftest import DEMO_LOCATION, DEMO_USER, PIT_FULL
-from tests.contract import contract
+from tests.conftest import DEMO_LOCATION, DEMO_USER, PIT_FULL, check_contract
 
 
 @pytest.fixture(scope="module")
@@ -47,14 +46,7 @@ def sdk(mock: GhlMock) -> HighLevel:
 
     async def check(response: httpx.Response) -> None:  # every answer the SDK reads, against the v3 spec
         await response.aread()
-        contract().check(
-            response.request.method,
-            response.request.url.path,
-            response.status_code,
-            response.headers,
-            response.content,
-            version=response.request.headers.get("version"),
-        )
+        check_contract(response)
 
     ghl.http_client.event_hooks["response"].insert(0, check)
     return ghl

@@ -225,8 +225,7 @@ def test_bluesky_answers_the_documented_400_after_the_usual_checks(client: TestC
     no_token = client.request(method, path, headers=headers(token=None, version="v3"))
     assert no_token.status_code == 401  # the token check comes first
     other = client.request(method, path.replace("demo-location", "demo-location-2"), headers=V3)
-    if method == "GET":
-        assert other.status_code == 401  # so does the location check
+    assert other.status_code == 401  # so does the location check
     get = client.get(accounts("bluesky", "a" * 24), headers=V3)
     assert get.json()["message"] == "Bluesky is currently not supported"
 
@@ -252,3 +251,24 @@ def test_the_version_table_covers_every_case() -> None:
     assert choose("2021-07-28", frozenset({"v3"})) is None
     assert choose(None, frozenset({"v3"})) == "v3" and choose("bogus", frozenset({"v1", "v3"})) == "v1"
     assert choose(" v3 ", frozenset({"v1", "v3"})) == "v3"  # the check strips, so does the choice
+
+
+def test_the_testing_helper_names_a_platform_the_version_lacks() -> None:
+    from mock_server.testing import GhlMock, GhlMockError
+
+    mock = GhlMock.in_process()
+    with pytest.raises(GhlMockError, match="'youtube' has no start operation under Version 2021-07-28"):
+        mock.connect(platform="youtube", version="2021-07-28")
+    assert mock.connect(platform="youtube").payload["platform"] == "youtube"  # v3 by default for it
+    mock.close()
+
+
+@pytest.mark.parametrize("version", ["2021-07-28", "v3"])
+def test_the_tolerated_platform_key_must_be_a_string(client: TestClient, version: str) -> None:
+    account_id = grant(client, "facebook", version)
+    item = client.get(accounts("facebook", account_id), headers=headers(version=version)).json()["results"]["pages"][0]
+    body = {**v3_body("facebook", item), "platform": {}}
+    response = client.post(accounts("facebook", account_id), json=body, headers=headers(version=version))
+    assert (response.status_code, response.json()["message"]) == (422, ["platform must be a string"])
+    body["platform"] = "facebook"  # what real clients send
+    assert client.post(accounts("facebook", account_id), json=body, headers=headers(version=version)).status_code == 201

@@ -198,6 +198,12 @@ def origin_by_id(item: DemoItem) -> str:
     return str(getattr(item, "id"))  # noqa: B009 - DemoItem itself declares no fields
 
 
+def named_with_handle(item: DemoItem) -> tuple[str, str]:
+    """How the consent page names an item with ``name`` and ``username``: the name, then the handle."""
+    username = str(getattr(item, "username", ""))
+    return str(getattr(item, "name", "")), username if username.startswith("@") else f"@{username}"
+
+
 def listed_under(key: str) -> Callable[[Sequence[DemoItem], frozenset[str]], dict[str, Any]]:
     """``results`` that list every item under ``key``, each with its fields and ``isConnected``."""
 

@@ -12,6 +12,7 @@ from mock_server.platforms.base import (
     DemoItem,
     Platform,
     listed_under,
+    named_with_handle,
     origin_by_id,
     simple_record,
 )
@@ -28,11 +29,6 @@ class PinterestProfile(DemoItem):
     website_url: str = Field("", alias="websiteUrl")
 
 
-def _describe(item: DemoItem) -> tuple[str, str]:
-    assert isinstance(item, PinterestProfile)
-    return item.name, f"@{item.username}"
-
-
 PLATFORM = Platform(
     slug="pinterest",
     display_name="Pinterest",
@@ -44,7 +40,7 @@ PLATFORM = Platform(
     item_model=PinterestProfile,
     results=listed_under("profile"),
     origin_of=origin_by_id,
-    describe=_describe,
+    describe=named_with_handle,
     attach_body=(
         BodyField("originId", required=True),
         BodyField("name"),

@@ -12,6 +12,7 @@ from mock_server.platforms.base import (
     DemoItem,
     Platform,
     listed_under,
+    named_with_handle,
     origin_by_id,
     simple_record,
 )
@@ -24,11 +25,6 @@ class ThreadsProfile(DemoItem):
     avatar: str
 
 
-def _describe(item: DemoItem) -> tuple[str, str]:
-    assert isinstance(item, ThreadsProfile)
-    return item.name, f"@{item.username}"
-
-
 PLATFORM = Platform(
     slug="threads",
     display_name="Threads",
@@ -39,7 +35,7 @@ PLATFORM = Platform(
     item_model=ThreadsProfile,
     results=listed_under("profile"),
     origin_of=origin_by_id,
-    describe=_describe,
+    describe=named_with_handle,
     attach_body=(
         BodyField("type", required=True, choices=("profile",)),
         BodyField("originId", required=True),

@@ -14,6 +14,7 @@ from mock_server.platforms.base import (
     DemoItem,
     Platform,
     listed_under,
+    named_with_handle,
     origin_by_id,
     simple_record,
 )
@@ -30,11 +31,6 @@ class YoutubeChannel(DemoItem):
     type: Literal["PROFILE"] = "PROFILE"
 
 
-def _describe(item: DemoItem) -> tuple[str, str]:
-    assert isinstance(item, YoutubeChannel)
-    return item.name, item.username
-
-
 PLATFORM = Platform(
     slug="youtube",
     display_name="YouTube",
@@ -46,7 +42,7 @@ PLATFORM = Platform(
     item_model=YoutubeChannel,
     results=listed_under("profile"),
     origin_of=origin_by_id,
-    describe=_describe,
+    describe=named_with_handle,
     attach_body=(
         BodyField("type", required=True, choices=("profile",)),
         BodyField("originId", required=True),

@@ -169,7 +169,8 @@ def prefer_step(kind: str, success: int, header: str | None, missing_body: list[
     elif kind == "attach":
         unprocessable = {"rule": "body_invalid", "messages": missing_body or ["originId should not be empty"]}
     else:
-        unprocessable = {"rule": "query_invalid", "messages": ["property search should not exist"]}
+        # an undeclared query parameter (not `search`: v3's get-oauth-accounts declares it)
+        unprocessable = {"rule": "query_invalid", "messages": ["property unknown should not exist"]}
     table: dict[str, Step] = {
         "400": Step.model_validate({"error": {"rule": _PREFER_400[kind]}}),
         "401": Step.model_validate({"error": {"rule": "token_invalid_jwt"}}),
