@@ -272,3 +272,10 @@ def test_the_tolerated_platform_key_must_be_a_string(client: TestClient, version
     assert (response.status_code, response.json()["message"]) == (422, ["platform must be a string"])
     body["platform"] = "facebook"  # what real clients send
     assert client.post(accounts("facebook", account_id), json=body, headers=headers(version=version)).status_code == 201
+
+
+@pytest.mark.parametrize(("version", "segment"), [("2021-07-28", "locations"), ("v3", "accounts")])
+def test_the_docs_path_hint_names_the_form_the_version_has(client: TestClient, version: str, segment: str) -> None:
+    response = client.get("/social-media-posting/oauth/google/accounts/abc", headers=headers(version=version))
+    assert response.status_code == 404
+    assert response.headers["x-ghl-mock-hint"].endswith(f"/oauth/{{locationId}}/google/{segment}/abc")

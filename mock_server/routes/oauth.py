@@ -27,7 +27,7 @@ from mock_server.errors import header_safe, not_found, raw_path_of
 from mock_server.operations import OPERATIONS, PREFIX
 from mock_server.pipeline import endpoint
 from mock_server.platforms import PLATFORMS, Api
-from mock_server.versions import choose, requested
+from mock_server.versions import choose, generation, requested
 from mock_server.wire import HINT_HEADER
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -85,7 +85,8 @@ async def documented_but_missing(request: Request) -> Response:
     platform = PLATFORMS.get(request.path_params["platform"])
     if platform is None or not (platform.has("accounts") or "accounts" in platform.v3_kinds()):
         raise HTTPException(404)
-    segment = platform.accounts_segment if platform.has("accounts") else "accounts"
+    v3 = generation(requested(request.scope["headers"])) == "v3" or not platform.has("accounts")
+    segment = "accounts" if v3 else platform.accounts_segment  # the form the request's Version has
     response = not_found(request.method, raw_path_of(request), request.scope)
     response.headers[HINT_HEADER] = header_safe(
         f"the docs' path is wrong; use {PREFIX}/oauth/{{locationId}}/{platform.slug}"
