@@ -25,7 +25,7 @@ from mock_server.rules import (
 )
 from mock_server.tokens import Principal, bearer_of
 from mock_server.validation import MAX_BODY_BYTES, parse_json_body, validate_body, validate_query
-from mock_server.versions import check_version
+from mock_server.versions import check_version, requested
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,9 +45,7 @@ async def authorize(op: Operation, request: Request, ctx: MockContext) -> Author
         query = _query(op, request)
         _check_retired(op, ctx)
         return Authorized(None, None, query, {}, query["locationId"])
-    # Node joins a repeated header's values with ", " before HighLevel's code sees them.
-    versions = request.headers.getlist("version")
-    version = check_version(", ".join(versions) if versions else None, ctx.accepted_versions[op.api])
+    version = check_version(requested(request.scope["headers"]), ctx.accepted_versions[op.api])
     parsed: Any = {}
     if op.body is not None:
         parsed = parse_json_body(await read_body(request), request.headers.get("content-type"))

@@ -144,7 +144,7 @@ def _api_for(platform: str, version: str | None) -> Api:
     if wanted is not None:
         return wanted
     known = PLATFORMS.get(platform)
-    return "v1" if known is None or known.has("start") else "v3"
+    return known.default_api if known is not None else "v1"
 
 
 class GhlMock:

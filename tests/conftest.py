@@ -113,9 +113,23 @@ def headers(token: str | None = PIT_FULL, version: str | None = "2021-07-28") ->
     return out
 
 
+def v3_body(platform: str, item: dict[str, Any]) -> dict[str, Any]:
+    """What the v3 DTO of ``platform`` requires, from an item as get-accounts offers it."""
+    if platform == "google":
+        return {"location": item["location"], "account": item["account"]}
+    body = {"originId": item["id"], "name": item["name"], "avatar": item["avatar"]}
+    if platform in ("facebook", "instagram"):
+        body["type"] = "page"
+    elif platform == "linkedin":
+        body |= {"type": "page" if "organization" in item["urn"] else "profile", "urn": item["urn"]}
+    else:
+        body["type"] = "profile"
+    return body
+
+
 def version_for(platform: str) -> str:
     """The Version a client of ``platform`` sends: the v1 date, or v3 where only v3 has it."""
-    return "2021-07-28" if PLATFORMS[platform].has("start") else "v3"
+    return "2021-07-28" if PLATFORMS[platform].default_api == "v1" else "v3"
 
 
 def start_flow(

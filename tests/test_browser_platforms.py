@@ -67,7 +67,7 @@ NETWORKS = {
 #: (platform, served in legacy mode, the Version the client sends). youtube, pinterest and threads
 #: exist only under v3 (the client picks it for them); facebook and google also go through v3's
 #: generic routes (google's path form changes from /locations/ to /accounts/).
-V3_ONLY = [slug for slug, p in PLATFORMS.items() if not p.has("start") and p.v3 and not p.v3.unsupported]
+V3_ONLY = [slug for slug, p in PLATFORMS.items() if p.default_api == "v3" and p.v3 and not p.v3.unsupported]
 CASES = [pytest.param(slug, False, "2021-07-28", id=slug) for slug in PLATFORMS if PLATFORMS[slug].has("start")]
 CASES = [c for c in CASES if c.values[0] != "twitter"]
 CASES.append(pytest.param("twitter", True, "2021-07-28", id="twitter-legacy"))

@@ -23,9 +23,10 @@ from mock_server.app import create_app
 from mock_server.deviations import DEVIATIONS, EXCLUDED_CHECKS, SCHEMA_PATCHES, replace_at, row
 from mock_server.operations import OPERATIONS
 from mock_server.platforms import PLATFORMS, Api
+from mock_server.platforms.base import item_fields
 from mock_server.settings import Settings
 from tests import spec_copy
-from tests.conftest import DEMO_LOCATION, DEMO_USER, PIT_FULL, finish_message, start_flow
+from tests.conftest import DEMO_LOCATION, DEMO_USER, PIT_FULL, finish_message, start_flow, v3_body
 from tests.contract import contract
 
 # Twitter is served as before its retirement here: its retirement 400 is a documented deviation
@@ -62,16 +63,11 @@ _turn = itertools.count()
 def valid_attach_body(platform: str, api: Api = "v1") -> dict[str, Any]:
     """What a client attaches: the first page/profile/location the grant offers (v3: all its DTO requires)."""
     item = CTX.fixtures.items_for(DEMO_LOCATION, platform)[0]
+    if api == "v3":
+        return v3_body(platform, item_fields(item))
     if platform == "google":
         return {"location": item.location.model_dump(by_alias=True), "account": item.account.model_dump(by_alias=True)}
-    body = {"originId": PLATFORMS[platform].origin_of(item), "name": PLATFORMS[platform].describe(item)[0]}
-    if api == "v3":
-        body["avatar"] = item.avatar
-        kind = {"facebook": "page", "instagram": "page", "linkedin": getattr(item, "kind", "page")}
-        body["type"] = kind.get(platform, "profile")
-        if platform == "linkedin":
-            body["urn"] = item.urn
-    return body
+    return {"originId": PLATFORMS[platform].origin_of(item), "name": PLATFORMS[platform].describe(item)[0]}
 
 
 def connected_account_id() -> str:

@@ -12,7 +12,7 @@ from mock_server.app import create_app
 from mock_server.platforms import PLATFORMS
 from mock_server.settings import Settings
 from mock_server.versions import FORMS, GENERATIONS, choose
-from tests.conftest import DEMO_LOCATION, contract_client, finish_message, headers, start_flow
+from tests.conftest import DEMO_LOCATION, contract_client, finish_message, headers, start_flow, v3_body
 
 V3 = headers(version="v3")
 V1 = headers(version="2021-07-28")
@@ -36,20 +36,6 @@ def offered(platform: str, results: dict[str, Any]) -> list[dict[str, Any]]:
     if platform == "google":
         return [results["locations"]] if results["locations"] else []
     return [item for value in results.values() for item in value]
-
-
-def v3_body(platform: str, item: dict[str, Any]) -> dict[str, Any]:
-    """What the v3 DTO of ``platform`` requires, from an offered item."""
-    if platform == "google":
-        return {"location": item["location"], "account": item["account"]}
-    body = {"originId": item["id"], "name": item["name"], "avatar": item["avatar"]}
-    if platform in ("facebook", "instagram"):
-        body["type"] = "page"
-    elif platform == "linkedin":
-        body |= {"type": "page" if "organization" in item["urn"] else "profile", "urn": item["urn"]}
-    else:
-        body["type"] = "profile"
-    return body
 
 
 #: Where each platform's v3 get-accounts answer puts its items (the DTO's form; deviations: v3-forms).

@@ -143,6 +143,11 @@ class Platform:
     #: How it looks under ``Version: v3``; None: not in the v3 spec's ``platform`` enum (twitter).
     v3: V3 | None = None
 
+    @property
+    def default_api(self) -> Api:
+        """The generation a client of it uses unless told otherwise: v1, or v3 where only v3 has it."""
+        return "v1" if self.has("start") else "v3"
+
     def has(self, kind: Kind) -> bool:
         """Whether it has this kind of per-platform (v1) operation."""
         return kind in self.operation_ids
@@ -168,6 +173,13 @@ class Platform:
             v3.answer_dto,
             v3.unsupported,
         )
+
+
+def typed_body(types: tuple[str, ...], *extra: BodyField) -> tuple[BodyField, ...]:
+    """The v3 attach DTOs' common shape: ``type`` (one of ``types``), ``originId``, ``name`` and
+    ``avatar``, all required, then the DTO's own further fields."""
+    required = tuple(BodyField(name, required=True) for name in ("originId", "name", "avatar"))
+    return (BodyField("type", required=True, choices=types), *required, *extra)
 
 
 def simple_record(default_type: str) -> Callable[[dict[str, Any]], AccountRecord]:

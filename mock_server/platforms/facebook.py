@@ -13,6 +13,7 @@ from mock_server.platforms.base import (
     listed_under,
     origin_by_id,
     simple_record,
+    typed_body,
 )
 
 
@@ -33,12 +34,7 @@ PLATFORM = Platform(
         "GetFacebookAccountsResponseDTO",
         "AttachFBAccountDTO",
         "SocialMediaFBAccountResponseDTO",
-        attach_body=(
-            BodyField("type", required=True, choices=("page",)),
-            BodyField("originId", required=True),
-            BodyField("name", required=True),
-            BodyField("avatar", required=True),
-        ),
+        attach_body=typed_body(("page",)),
     ),
     slug="facebook",
     display_name="Facebook",

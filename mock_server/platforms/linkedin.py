@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from mock_server.platforms.base import V3, BodyField, ConsentCopy, DemoItem, Platform, simple_record
+from mock_server.platforms.base import V3, BodyField, ConsentCopy, DemoItem, Platform, simple_record, typed_body
 from mock_server.platforms.tiktok import ACCOUNT_TYPES
 
 
@@ -54,13 +54,7 @@ PLATFORM = Platform(
         "GetLinkedInAccountsResponseDTO",
         "AttachLinkedinAccountDTO",
         "SocialMediaLinkedInAccountResponseDTO",
-        attach_body=(
-            BodyField("type", required=True, choices=ACCOUNT_TYPES),
-            BodyField("originId", required=True),
-            BodyField("name", required=True),
-            BodyField("avatar", required=True),
-            BodyField("urn", required=True),
-        ),
+        attach_body=typed_body(ACCOUNT_TYPES, BodyField("urn", required=True)),
     ),
     slug="linkedin",
     display_name="LinkedIn",

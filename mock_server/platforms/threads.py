@@ -7,7 +7,6 @@ from pydantic import Field
 
 from mock_server.platforms.base import (
     V3,
-    BodyField,
     ConsentCopy,
     DemoItem,
     Platform,
@@ -15,6 +14,7 @@ from mock_server.platforms.base import (
     named_with_handle,
     origin_by_id,
     simple_record,
+    typed_body,
 )
 
 
@@ -36,12 +36,7 @@ PLATFORM = Platform(
     results=listed_under("profile"),
     origin_of=origin_by_id,
     describe=named_with_handle,
-    attach_body=(
-        BodyField("type", required=True, choices=("profile",)),
-        BodyField("originId", required=True),
-        BodyField("name", required=True),
-        BodyField("avatar", required=True),
-    ),
+    attach_body=typed_body(("profile",)),
     attach_dto="AttachThreadsAccountDTO",
     record_schema="SocialMediaThreadsAccountSchema",
     record_of=simple_record("profile"),

@@ -11,6 +11,7 @@ from mock_server.platforms.base import (
     listed_under,
     origin_by_id,
     simple_record,
+    typed_body,
 )
 from mock_server.platforms.tiktok_business import TiktokProfile
 
@@ -27,14 +28,7 @@ PLATFORM = Platform(
         "GetTiktokAccountResponseDTO",
         "AttachTiktokAccountDTO",
         "SocialMediaTiktokAccountResponseDTO",
-        attach_body=(
-            BodyField("type", required=True, choices=ACCOUNT_TYPES),
-            BodyField("originId", required=True),
-            BodyField("name", required=True),
-            BodyField("avatar", required=True),
-            BodyField("verified", "boolean"),
-            BodyField("username"),
-        ),
+        attach_body=typed_body(ACCOUNT_TYPES, BodyField("verified", "boolean"), BodyField("username")),
     ),
     slug="tiktok",
     display_name="TikTok",

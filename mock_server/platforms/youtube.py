@@ -17,6 +17,7 @@ from mock_server.platforms.base import (
     named_with_handle,
     origin_by_id,
     simple_record,
+    typed_body,
 )
 
 
@@ -43,14 +44,7 @@ PLATFORM = Platform(
     results=listed_under("profile"),
     origin_of=origin_by_id,
     describe=named_with_handle,
-    attach_body=(
-        BodyField("type", required=True, choices=("profile",)),
-        BodyField("originId", required=True),
-        BodyField("name", required=True),
-        BodyField("avatar", required=True),
-        BodyField("verified", "boolean"),
-        BodyField("username"),
-    ),
+    attach_body=typed_body(("profile",), BodyField("verified", "boolean"), BodyField("username")),
     attach_dto="AttachYoutubeAccountResponseDTO",
     record_schema="YouTubeOAuthAccountSchema",
     record_of=simple_record("profile"),

@@ -11,7 +11,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from mock_server.openapi import mocked_operations_spec
-from mock_server.versions import generation
+from mock_server.versions import generation, requested
 
 STATIC_DIR: Final = Path(__file__).resolve().parent.parent / "static"
 
@@ -23,7 +23,7 @@ async def health(request: Request) -> Response:
 async def openapi(request: Request) -> Response:
     """The official spec's mocked operations, with ghl-mock's documented deviations: the v3 file's for
     ``Version: v3`` (header, or ``?version=v3`` for tools that cannot send one), else the v1 file's."""
-    wanted = request.query_params.get("version") or request.headers.get("version")
+    wanted = request.query_params.get("version") or requested(request.scope["headers"])
     return JSONResponse(mocked_operations_spec(generation(wanted) or "v1"))
 
 

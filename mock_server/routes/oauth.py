@@ -85,7 +85,7 @@ async def documented_but_missing(request: Request) -> Response:
     platform = PLATFORMS.get(request.path_params["platform"])
     if platform is None or not (platform.has("accounts") or "accounts" in platform.v3_kinds()):
         raise HTTPException(404)
-    v3 = generation(requested(request.scope["headers"])) == "v3" or not platform.has("accounts")
+    v3 = (generation(requested(request.scope["headers"])) or platform.default_api) == "v3"
     segment = "accounts" if v3 else platform.accounts_segment  # the form the request's Version has
     response = not_found(request.method, raw_path_of(request), request.scope)
     response.headers[HINT_HEADER] = header_safe(
