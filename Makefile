@@ -20,12 +20,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	@touch $(STAMP)
 
 run: $(STAMP)
-	@$(BIN)/python -m compileall -q mock_server >/dev/null  # byte-compiled once: faster start-up
+	@$(BIN)/python -m compileall -q ghl_mock >/dev/null  # byte-compiled once: faster start-up
 	$(BIN)/ghl-mock serve --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
-	$(BIN)/ruff check mock_server tests examples bench
-	$(BIN)/ruff format --check mock_server tests examples bench
+	$(BIN)/ruff check ghl_mock tests examples bench
+	$(BIN)/ruff format --check ghl_mock tests examples bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -39,9 +39,9 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from mock_server.platforms import SOCIAL_PLANNER_SCOPES  # noqa: E402
-from mock_server.settings import DEFAULT_SECRET  # noqa: E402
-from mock_server.tokens import mint_token  # noqa: E402
+from ghl_mock.platforms import SOCIAL_PLANNER_SCOPES  # noqa: E402
+from ghl_mock.settings import DEFAULT_SECRET  # noqa: E402
+from ghl_mock.tokens import mint_token  # noqa: E402
 
 LOCATION = "demo-location"
 START = f"/social-media-posting/oauth/tiktok-business/start?locationId={LOCATION}&userId=demo-user"
@@ -122,7 +122,7 @@ def free_port() -> int:
 
 
 def ghl_mock(root: Path, name: str, access_log: bool) -> Server:
-    command = [sys.executable, "-m", "mock_server", "serve", "--port", "0"]
+    command = [sys.executable, "-m", "ghl_mock", "serve", "--port", "0"]
     if not access_log:
         command.append("--no-access-log")
     return Server(name, command, re.compile(r"ready on (\S+)"), "/__mock/health", cwd=root)
@@ -194,7 +194,7 @@ def attach_target(server: Server) -> tuple[str, str]:
     if server.name == "Prism":
         path = f"/social-media-posting/oauth/{LOCATION}/facebook/accounts/0123456789abcdef01234567"
         return server.url + path, json.dumps({"type": "page", "originId": "1", "name": "n", "avatar": "a"})
-    from mock_server.testing import GhlMock
+    from ghl_mock.testing import GhlMock
 
     mock = GhlMock.remote(server.url, DEFAULT_SECRET)
     try:
@@ -255,7 +255,7 @@ def memory(root: Path) -> dict[str, float]:
 
 def in_process_rates(n: int = 5000) -> dict[str, float]:
     """The in-process client, the app alone (direct ASGI calls) and httpx's own ceiling for this answer."""
-    from mock_server.testing import GhlMock
+    from ghl_mock.testing import GhlMock
 
     mock = GhlMock.in_process()
     rates: dict[str, float] = {}
@@ -340,7 +340,7 @@ def profile(root: Path, headers: dict[str, str], seconds: float = 6) -> list[str
         name = frame
         if found:
             where = re.sub(r".*/(site-packages|python3\.\d+)/", "", found.group(2))
-            where = re.sub(r".*/(mock_server|bench)/", r"\1/", where)
+            where = re.sub(r".*/(ghl_mock|bench)/", r"\1/", where)
             name = f"{found.group(1)} ({where})"
         own[name] += int(count)
         total += int(count)
@@ -378,7 +378,7 @@ def main() -> int:
     # Byte-compiled like any installed package (an editable install under PYTHONDONTWRITEBYTECODE
     # would otherwise recompile every module at each start), for every side alike.
     for tree in (ROOT, *([args.before] if args.before else [])):
-        subprocess.run([sys.executable, "-m", "compileall", "-q", "mock_server", "bench"], cwd=tree, check=False)
+        subprocess.run([sys.executable, "-m", "compileall", "-q", "ghl_mock", "bench"], cwd=tree, check=False)
     spec = ROOT / "fixtures" / "openapi" / "apps" / "social-media-posting.json"
     binary = prism_binary()
     sides: list[tuple[Server, tuple[str, ...]]] = [

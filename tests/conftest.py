@@ -14,10 +14,10 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from mock_server.app import create_app
-from mock_server.platforms import PLATFORMS, SOCIAL_PLANNER_SCOPES
-from mock_server.settings import DEFAULT_SECRET, Settings
-from mock_server.tokens import mint_token
+from ghl_mock.app import create_app
+from ghl_mock.platforms import PLATFORMS, SOCIAL_PLANNER_SCOPES
+from ghl_mock.settings import DEFAULT_SECRET, Settings
+from ghl_mock.tokens import mint_token
 from tests.contract import contract
 
 #: The browser tests' ``playwright`` and ``browser`` fixtures.

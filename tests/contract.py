@@ -2,7 +2,7 @@
 
 Every response the test suite's clients receive passes through ``Contract.check`` (see
 ``conftest.py``), so each test is also a contract test. The only adaptations are the rows of
-``mock_server.deviations``.
+``ghl_mock.deviations``.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from mock_server.deviations import SCHEMA_PATCHES, V3_ACCOUNTS_DTO, V3_ANSWER_DTO, deviation_for, replace_at, row
-from mock_server.platforms import PLATFORMS, Api
-from mock_server.versions import generation
+from ghl_mock.deviations import SCHEMA_PATCHES, V3_ACCOUNTS_DTO, V3_ANSWER_DTO, deviation_for, replace_at, row
+from ghl_mock.platforms import PLATFORMS, Api
+from ghl_mock.versions import generation
 
 SPEC_ROOT = Path(__file__).resolve().parent.parent / "fixtures" / "openapi"
 SPEC_FILES: dict[Api, Path] = {
@@ -35,7 +35,7 @@ class ContractViolation(AssertionError):
     pass
 
 
-#: The special cases below, each a row of mock_server/deviations.py (a missing row fails here).
+#: The special cases below, each a row of ghl_mock/deviations.py (a missing row fails here).
 CITED = [row(key) for key in ("cors-preflight", "off-contract", "head", "v3-dangling-refs", "version-forms")]
 
 

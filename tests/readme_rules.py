@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from mock_server import operations, rules, versions
+from ghl_mock import operations, rules, versions
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 BLOCK = re.compile(r"(<!-- rules:start[^\n]*-->\n).*?(\n<!-- rules:end -->)", re.S)

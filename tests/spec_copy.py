@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from mock_server.deviations import V3_ACCOUNTS_DTO, V3_ANSWER_DTO
-from mock_server.operations import OPERATIONS
+from ghl_mock.deviations import V3_ACCOUNTS_DTO, V3_ANSWER_DTO
+from ghl_mock.operations import OPERATIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 COPY_DIR = ROOT / "fixtures" / "openapi"

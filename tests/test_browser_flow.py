@@ -21,9 +21,9 @@ from urllib.parse import quote, urlsplit
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Dialog, Page, Response
 
-from mock_server.app import create_app
-from mock_server.live import LiveServer
-from mock_server.settings import Settings
+from ghl_mock.app import create_app
+from ghl_mock.live import LiveServer
+from ghl_mock.settings import Settings
 from tests.conftest import BAKERY_PROFILES
 from tests.contract import ContractViolation, contract
 

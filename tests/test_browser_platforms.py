@@ -1,6 +1,6 @@
 """Every Social Planner network end to end in headless Chromium, through the example client.
 
-For each platform of ``mock_server.platforms.PLATFORMS`` (twitter through a second stack served
+For each platform of ``ghl_mock.platforms.PLATFORMS`` (twitter through a second stack served
 with ``legacy_platforms=["twitter"]``; without it, the client shows the retirement error): the
 client page, on its own origin, starts the flow, the consent page names the network and labels its
 approve button as the network does, the click posts the exact message to the opener, and the page
@@ -22,8 +22,8 @@ from urllib.parse import quote, urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, Request, Response
 
-from mock_server.platforms import PLATFORMS
-from mock_server.settings import Settings
+from ghl_mock.platforms import PLATFORMS
+from ghl_mock.settings import Settings
 from tests.contract import contract
 from tests.test_browser_flow import (
     ACCOUNT_ID,

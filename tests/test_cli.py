@@ -18,9 +18,9 @@ import jwt
 import pytest
 from click.testing import CliRunner
 
-from mock_server.cli import main
-from mock_server.platforms import SOCIAL_PLANNER_SCOPES
-from mock_server.settings import DEFAULT_SECRET, Settings
+from ghl_mock.cli import main
+from ghl_mock.platforms import SOCIAL_PLANNER_SCOPES
+from ghl_mock.settings import DEFAULT_SECRET, Settings
 from tests.conftest import START
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,7 +92,7 @@ def test_bad_option_value_is_a_usage_error() -> None:
 
 def spawn(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "mock_server", "serve", *args],
+        [sys.executable, "-m", "ghl_mock", "serve", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -213,7 +213,7 @@ def captured(monkeypatch: pytest.MonkeyPatch) -> list[Settings]:
         seen.append(settings)
         return 0
 
-    monkeypatch.setattr("mock_server.server.serve", fake_serve)
+    monkeypatch.setattr("ghl_mock.server.serve", fake_serve)
     return seen
 
 

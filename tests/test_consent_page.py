@@ -7,8 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from starlette.testclient import TestClient
 
-from mock_server.oauth_state import StateError, new_consent_request, read_state, sign_state
-from mock_server.settings import DEFAULT_SECRET
+from ghl_mock.oauth_state import StateError, new_consent_request, read_state, sign_state
+from ghl_mock.settings import DEFAULT_SECRET
 from tests.conftest import DEMO_LOCATION, START, headers, mint
 
 CONSENT = "/__mock/oauth/tiktok-business/consent"

@@ -10,9 +10,9 @@ from starlette.applications import Starlette
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from mock_server.deviations import deviation_for
-from mock_server.errors import error_body
-from mock_server.rules import RULES, Rule, Stage
+from ghl_mock.deviations import deviation_for
+from ghl_mock.errors import error_body
+from ghl_mock.rules import RULES, Rule, Stage
 from tests import spec_copy
 from tests.conftest import START, contract_client
 from tests.contract import ContractViolation, contract

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from mock_server.app import create_app
-from mock_server.settings import Settings
+from ghl_mock.app import create_app
+from ghl_mock.settings import Settings
 from tests.conftest import DEMO_LOCATION, PIT_FULL, START, contract_client, headers, scenario_client
 
 QUERY = {"locationId": DEMO_LOCATION, "userId": "demo-user"}
@@ -172,7 +172,7 @@ def test_authorization_is_masked_whatever_its_shape(client: TestClient) -> None:
 
 
 def test_a_500_is_journaled_as_500(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from mock_server import handlers
+    from ghl_mock import handlers
 
     app = create_app(Settings())
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mock_server.app import create_app
-from mock_server.live import LiveServer
-from mock_server.settings import Settings
+from ghl_mock.app import create_app
+from ghl_mock.live import LiveServer
+from ghl_mock.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -13,11 +13,11 @@ import time
 import httpx
 import pytest
 
-from mock_server.app import create_app
-from mock_server.inprocess import ASGISyncTransport
-from mock_server.live import LiveServer
-from mock_server.scenarios.inprocess_faults import EmptyReply
-from mock_server.settings import Settings
+from ghl_mock.app import create_app
+from ghl_mock.inprocess import ASGISyncTransport
+from ghl_mock.live import LiveServer
+from ghl_mock.scenarios.inprocess_faults import EmptyReply
+from ghl_mock.settings import Settings
 from tests.conftest import DEMO_LOCATION, START, headers
 
 QUERY = {"locationId": DEMO_LOCATION, "userId": "demo-user"}

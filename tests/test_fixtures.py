@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from mock_server.fixtures import FixtureError, load_fixtures
-from mock_server.platforms import PLATFORMS
-from mock_server.settings import default_fixtures_dir
+from ghl_mock.fixtures import FixtureError, load_fixtures
+from ghl_mock.platforms import PLATFORMS
+from ghl_mock.settings import default_fixtures_dir
 
 PROFILE = {"id": "p1", "name": "P", "username": "p", "avatar": "a"}
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from starlette.testclient import TestClient
 
-from mock_server.app import create_app
-from mock_server.settings import Settings
+from ghl_mock.app import create_app
+from ghl_mock.settings import Settings
 from tests.conftest import (
     DEMO_LOCATION,
     DEMO_USER,

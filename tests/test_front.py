@@ -14,16 +14,16 @@ from hypothesis import strategies as st
 from starlette.responses import JSONResponse
 from starlette.routing import Match, Route
 
-from mock_server import access_log as access_log_module
-from mock_server.access_log import AccessLog
-from mock_server.errors import ApiError, JSONAnswer, json_bytes, render_api_error
-from mock_server.fixtures import load_fixtures
-from mock_server.operations import PREFIX
-from mock_server.platforms import PLATFORMS
-from mock_server.routes import oauth
-from mock_server.rules import TOKEN_INVALID_JWT, VERSION_UNKNOWN
-from mock_server.settings import DEFAULT_SECRET, Settings
-from mock_server.tokens import MAX_CACHED_TOKEN, TokenVerifier, mint_token
+from ghl_mock import access_log as access_log_module
+from ghl_mock.access_log import AccessLog
+from ghl_mock.errors import ApiError, JSONAnswer, json_bytes, render_api_error
+from ghl_mock.fixtures import load_fixtures
+from ghl_mock.operations import PREFIX
+from ghl_mock.platforms import PLATFORMS
+from ghl_mock.routes import oauth
+from ghl_mock.rules import TOKEN_INVALID_JWT, VERSION_UNKNOWN
+from ghl_mock.settings import DEFAULT_SECRET, Settings
+from ghl_mock.tokens import MAX_CACHED_TOKEN, TokenVerifier, mint_token
 
 SEGMENTS = [
     "oauth", "start", "accounts", "locations", "demo-location", "acc1", "", "x",
@@ -172,8 +172,8 @@ def test_a_bug_while_an_answer_is_sent_is_recorded_for_the_teardown(monkeypatch:
     from starlette.responses import Response
     from starlette.testclient import TestClient
 
-    from mock_server import handlers
-    from mock_server.app import create_app
+    from ghl_mock import handlers
+    from ghl_mock.app import create_app
 
     class Broken(Response):
         async def __call__(self, scope: object, receive: object, send: object) -> None:

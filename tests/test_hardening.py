@@ -18,10 +18,10 @@ import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mock_server.app import create_app
-from mock_server.live import LiveServer
-from mock_server.settings import Settings
-from mock_server.versions import requested
+from ghl_mock.app import create_app
+from ghl_mock.live import LiveServer
+from ghl_mock.settings import Settings
+from ghl_mock.versions import requested
 from tests.conftest import DEMO_LOCATION, PIT_FULL, START, headers, mint, scenario_dir
 from tests.contract import contract
 
@@ -147,7 +147,7 @@ def test_no_stack_trace_reaches_a_response() -> None:
 
 def spawn(*args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "mock_server", "serve", "--port", "0", *args],
+        [sys.executable, "-m", "ghl_mock", "serve", "--port", "0", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -227,7 +227,7 @@ def test_unreadable_fixtures_exit_3_naming_the_file(tmp_path: Path) -> None:
     (tmp_path / "locations.json").mkdir()  # a directory where a file should be
     (tmp_path / "tokens.json").write_text("{}")
     result = subprocess.run(
-        [sys.executable, "-m", "mock_server", "serve", "--port", "0", "--fixtures", str(tmp_path)],
+        [sys.executable, "-m", "ghl_mock", "serve", "--port", "0", "--fixtures", str(tmp_path)],
         capture_output=True,
         text=True,
         timeout=20,

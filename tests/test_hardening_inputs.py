@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 from starlette.testclient import TestClient
 
-from mock_server.cli import main
+from ghl_mock.cli import main
 from tests.conftest import DEMO_LOCATION, PIT_FULL, START, finish_message, headers, start_flow
 
 QUERY = {"locationId": DEMO_LOCATION, "userId": "demo-user"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from mock_server.payload import PostMessagePayload, build_payload, is_reconnect
+from ghl_mock.payload import PostMessagePayload, build_payload, is_reconnect
 
 BASE = {"actionType": "close", "page": "social_media_posting", "platform": "tiktok-business"}
 

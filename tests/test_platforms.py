@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
-from mock_server.app import create_app
-from mock_server.operations import OPERATIONS, operation, path_of
-from mock_server.platforms import PLATFORMS
-from mock_server.settings import Settings
+from ghl_mock.app import create_app
+from ghl_mock.operations import OPERATIONS, operation, path_of
+from ghl_mock.platforms import PLATFORMS
+from ghl_mock.settings import Settings
 from tests.conftest import (
     DEMO_LOCATION,
     OTHER_LOCATION,
@@ -420,7 +420,7 @@ def test_no_body_or_path_on_a_mutating_operation_gets_a_5xx(
 
 
 def test_the_testing_helper_connects_any_platform_by_the_table() -> None:
-    from mock_server.testing import GhlMock
+    from ghl_mock.testing import GhlMock
 
     mock = GhlMock.in_process()
     connection = mock.connect(platform="linkedin")
@@ -496,7 +496,7 @@ def test_prefer_422_on_google_attach_names_its_object_fields(client: TestClient)
 
 
 def test_platform_cannot_narrow_list_or_delete_steps() -> None:
-    from mock_server.scenarios.model import Step
+    from ghl_mock.scenarios.model import Step
 
     with pytest.raises(ValueError, match="list and delete serve every platform"):
         Step.model_validate({"match": {"endpoint": "list", "platform": "facebook"}, "expire_accounts": True})

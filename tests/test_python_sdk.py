@@ -19,10 +19,10 @@ import pytest
 from highlevel import HighLevel
 from highlevel.error import GHLError
 
-from mock_server.app import create_app
-from mock_server.live import LiveServer
-from mock_server.settings import Settings
-from mock_server.testing import GhlMock
+from ghl_mock.app import create_app
+from ghl_mock.live import LiveServer
+from ghl_mock.settings import Settings
+from ghl_mock.testing import GhlMock
 from tests.conftest import DEMO_LOCATION, DEMO_USER, PIT_FULL, check_contract
 
 

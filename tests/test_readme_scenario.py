@@ -30,7 +30,7 @@ def test_readme_scenario_run(tmp_path: Path) -> None:
     hdrs = dict(h.split(": ", 1) for h in curl[curl.index("-w") + 4 :: 2])
 
     proc = subprocess.Popen(
-        [sys.executable, "-m", "mock_server", *serve[1:], "--port", "0", "--scenarios-dir", str(tmp_path)],
+        [sys.executable, "-m", "ghl_mock", *serve[1:], "--port", "0", "--scenarios-dir", str(tmp_path)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

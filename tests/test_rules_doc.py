@@ -1,8 +1,8 @@
-"""The README repeats the rule table from mock_server/rules.py; this keeps them identical."""
+"""The README repeats the rule table from ghl_mock/rules.py; this keeps them identical."""
 
 from __future__ import annotations
 
-from mock_server.rules import RULES, STAGE_ORDER, Stage
+from ghl_mock.rules import RULES, STAGE_ORDER, Stage
 from tests.readme_rules import BLOCK, OPERATIONS_BLOCK, README, VERSIONS_BLOCK, render
 
 

@@ -8,11 +8,11 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from mock_server.errors import error_body
-from mock_server.platforms import PLATFORMS
-from mock_server.rules import RULES, RULES_BY_NAME, Rule, Stage
-from mock_server.scenarios.actions import default_value
-from mock_server.scenarios.inprocess_faults import EmptyReply, HangTimeout, TruncatedBody
+from ghl_mock.errors import error_body
+from ghl_mock.platforms import PLATFORMS
+from ghl_mock.rules import RULES, RULES_BY_NAME, Rule, Stage
+from ghl_mock.scenarios.actions import default_value
+from ghl_mock.scenarios.inprocess_faults import EmptyReply, HangTimeout, TruncatedBody
 from tests.conftest import (
     DEMO_LOCATION,
     START,

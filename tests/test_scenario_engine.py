@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from mock_server.scenarios.engine import RequestView, ScenarioEngine, matches
-from mock_server.scenarios.loader import LoadedScenario
-from mock_server.scenarios.model import Match, Scenario
+from ghl_mock.scenarios.engine import RequestView, ScenarioEngine, matches
+from ghl_mock.scenarios.loader import LoadedScenario
+from ghl_mock.scenarios.model import Match, Scenario
 
 START = RequestView("start", "GET", [("locationId", "L")], {"x-env": "ci"})
 ACCOUNTS = RequestView("accounts", "GET", [], {})

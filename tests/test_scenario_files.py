@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from mock_server.cli import main
-from mock_server.rules import RULES
-from mock_server.scenarios.loader import ScenarioError, load_directory, load_file
-from mock_server.scenarios.model import json_schema
-from mock_server.settings import default_scenarios_dir
+from ghl_mock.cli import main
+from ghl_mock.rules import RULES
+from ghl_mock.scenarios.loader import ScenarioError, load_directory, load_file
+from ghl_mock.scenarios.model import json_schema
+from ghl_mock.settings import default_scenarios_dir
 
 LIBRARY = default_scenarios_dir()
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mock_server.app import create_app
-from mock_server.live import LiveServer
-from mock_server.settings import Settings
+from ghl_mock.app import create_app
+from ghl_mock.live import LiveServer
+from ghl_mock.settings import Settings
 from tests.conftest import DEMO_LOCATION, START, headers, scenario_dir
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -141,7 +141,7 @@ def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> None:
 
 def run_serve(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "mock_server", "serve", "--port", "0", *args],
+        [sys.executable, "-m", "ghl_mock", "serve", "--port", "0", *args],
         capture_output=True,
         text=True,
         timeout=20,

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
-from mock_server.app import create_app
+from ghl_mock.app import create_app
 from tests.conftest import (
     DEMO_LOCATION,
     OTHER_LOCATION,

@@ -7,9 +7,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from starlette.testclient import TestClient
 
-from mock_server.app import create_app
-from mock_server.oauth_state import read_state
-from mock_server.settings import DEFAULT_SECRET, Settings
+from ghl_mock.app import create_app
+from ghl_mock.oauth_state import read_state
+from ghl_mock.settings import DEFAULT_SECRET, Settings
 from tests.conftest import (
     DEMO_LOCATION,
     DEMO_USER,
@@ -131,7 +131,7 @@ def test_expired_token(client: TestClient) -> None:
 
 
 def test_token_signed_with_another_secret(client: TestClient) -> None:
-    from mock_server.tokens import mint_token
+    from ghl_mock.tokens import mint_token
 
     forged = mint_token(
         "x" * 40, auth_class="Location", auth_class_id=DEMO_LOCATION, scopes=["socialplanner/oauth.readonly"]

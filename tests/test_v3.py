@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from mock_server.app import create_app
-from mock_server.platforms import PLATFORMS
-from mock_server.settings import Settings
-from mock_server.versions import FORMS, GENERATIONS, choose
+from ghl_mock.app import create_app
+from ghl_mock.platforms import PLATFORMS
+from ghl_mock.settings import Settings
+from ghl_mock.versions import FORMS, GENERATIONS, choose
 from tests.conftest import DEMO_LOCATION, contract_client, finish_message, headers, start_flow, v3_body
 
 V3 = headers(version="v3")
@@ -240,7 +240,7 @@ def test_the_version_table_covers_every_case() -> None:
 
 
 def test_the_testing_helper_names_a_platform_the_version_lacks() -> None:
-    from mock_server.testing import GhlMock, GhlMockError
+    from ghl_mock.testing import GhlMock, GhlMockError
 
     mock = GhlMock.in_process()
     with pytest.raises(GhlMockError, match="'youtube' has no start operation under Version 2021-07-28"):

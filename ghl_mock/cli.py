@@ -1,0 +1,212 @@
+"""The command line. It only parses options and hands them to ``Settings``; nothing else lives here."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from pydantic import ValidationError
+from pydantic_settings import SettingsError
+
+from ghl_mock.platforms import SOCIAL_PLANNER_SCOPES
+from ghl_mock.settings import Settings
+from ghl_mock.tokens import DEFAULT_EXPIRES_IN, mint_token
+
+
+def load_settings(**given: Any) -> Settings:
+    """Settings from the options the user gave (others come from ``GHL_MOCK_*`` or defaults)."""
+    overrides = {name: value for name, value in given.items() if value is not None}
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            if not error["loc"]:  # a rule across several settings
+                lines.append(f"  {error['msg']}")
+                continue
+            field = str(error["loc"][0])
+            lines.append(f"  {field} ({_where(field)}): {error['msg']}")
+        click.echo("ghl-mock: invalid settings:\n" + "\n".join(lines), err=True)
+        sys.exit(2)
+    except SettingsError as exc:  # e.g. a list setting whose environment value is not JSON
+        click.echo(f'ghl-mock: invalid settings: {exc}; list values are JSON, e.g. \'["a", "b"]\'', err=True)
+        sys.exit(2)
+
+
+#: Settings with no command-line option (environment only).
+_ENV_ONLY = {"secret"}
+#: Settings whose option is spelled differently from the field (repeatable options are singular).
+_OPTION = {"cors_origins": "--cors-origin", "scenarios": "--scenario", "legacy_platforms": "--legacy-platform"}
+
+
+def _where(field: str) -> str:
+    env = f"GHL_MOCK_{field.upper()}"
+    return env if field in _ENV_ONLY else f"{_OPTION.get(field, '--' + field.replace('_', '-'))} / {env}"
+
+
+@click.group()
+@click.version_option(package_name="ghl-mock")
+def main() -> None:
+    """ghl-mock: HighLevel's Social Planner OAuth API (every v1 platform) on localhost."""
+
+
+@main.command()
+@click.option("--host", default=None, help="Interface to bind.  [default: 127.0.0.1]")
+@click.option("--port", type=int, default=None, help="Port; 0 picks a free one.  [default: 8080]")
+@click.option(
+    "--fixtures",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Directory with locations.json and tokens.json.  [default: the demo set]",
+)
+@click.option(
+    "--strict-version/--no-strict-version",
+    default=None,
+    help="Accept only each spec's documented Version (2021-07-28 for v1, v3 for v3).  [default: no]",
+)
+@click.option("--public-url", default=None, help="Base URL for redirects, e.g. behind a proxy.")
+@click.option("--state-ttl", type=int, default=None, help="Seconds a consent state stays valid. [default: 600]")
+@click.option("--access-log/--no-access-log", default=None, help="One line per request.  [default: on]")
+@click.option(
+    "--post-message-origin",
+    default=None,
+    help="targetOrigin the finish page posts to (e.g. http://localhost:5173).  [default: *]",
+)
+@click.option(
+    "--consent-outcome",
+    type=click.Choice(["manual", "approve", "cancel"]),
+    default=None,
+    help="Consent page waits for a click, or approves/cancels at once (CI).  [default: manual]",
+)
+@click.option(
+    "--browser-navigation",
+    type=click.Choice(["accept", "strict"]),
+    default=None,
+    help="A window.open() of a start URL without Version/Authorization: accept, or refuse with the 401 JSON."
+    "  [default: accept]",
+)
+@click.option(
+    "--cors-origin",
+    "cors_origins",
+    multiple=True,
+    help="Origin allowed to call the API from a browser (repeatable; ':*' = any port)."
+    "  [default: http://localhost:*, http://127.0.0.1:*, http://[::1]:*]",
+)
+@click.option("--no-cors", is_flag=True, default=False, help="Send no CORS headers at all.")
+@click.option(
+    "--scenario",
+    "scenarios",
+    multiple=True,
+    help="Activate this scenario (a file name in the scenarios directory, without extension). Repeatable.",
+)
+@click.option("--scenarios-dir", type=click.Path(path_type=Path), default=None, help="Where scenario files live.")
+@click.option("--watch/--no-watch", default=None, help="Reload scenario files when they change.  [default: no]")
+@click.option("--seed", type=int, default=None, help="Seed for random latency, so runs repeat exactly.")
+@click.option("--journal-size", type=int, default=None, help="Requests the journal keeps.  [default: 1000]")
+@click.option(
+    "--allow-remote-control/--no-allow-remote-control",
+    default=None,
+    help="Let non-loopback clients use the control API.  [default: no]",
+)
+@click.option(
+    "--legacy-platform",
+    "legacy_platforms",
+    multiple=True,
+    help="Serve a retired platform (twitter) as before, instead of its 400. Repeatable.",
+)
+def serve(**options: Any) -> None:
+    """Serve the mock until interrupted (Ctrl-C or SIGTERM)."""
+    for repeatable in ("cors_origins", "scenarios", "legacy_platforms"):
+        if not options[repeatable]:
+            options[repeatable] = None  # not given: keep the environment's or the default list
+    if options.pop("no_cors"):
+        options["cors_origins"] = []
+    from ghl_mock.server import serve as run_server
+
+    sys.exit(run_server(load_settings(**options)))
+
+
+@main.group()
+def scenarios() -> None:
+    """List, validate and describe scenario files."""
+
+
+@scenarios.command("list")
+@click.option("--scenarios-dir", type=click.Path(path_type=Path), default=None)
+def list_scenarios(scenarios_dir: Path | None) -> None:
+    """Name and one-line description of every scenario file."""
+    from ghl_mock.scenarios.loader import load_directory
+
+    result = load_directory(load_settings(scenarios_dir=scenarios_dir).scenarios_dir)
+    width = max((len(name) for name in result.scenarios), default=0)
+    for name, loaded in sorted(result.scenarios.items()):
+        click.echo(f"{name.ljust(width)}  {loaded.scenario.description}")
+    for error in result.errors:
+        click.echo(f"ghl-mock: invalid scenario file: {error}", err=True)
+    sys.exit(1 if result.errors else 0)
+
+
+@scenarios.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--scenarios-dir", type=click.Path(path_type=Path), default=None)
+def validate(files: tuple[Path, ...], scenarios_dir: Path | None) -> None:
+    """Check scenario FILES (default: every file in the scenarios directory)."""
+    from ghl_mock.scenarios.loader import ScenarioError, load_file, scenario_files
+
+    paths = list(files) or scenario_files(load_settings(scenarios_dir=scenarios_dir).scenarios_dir)
+    failed = 0
+    for path in paths:
+        try:
+            load_file(path)
+            click.echo(f"ok       {path}")
+        except ScenarioError as exc:
+            failed += 1
+            click.echo(f"invalid  {exc.file}: {exc.field}: {exc.reason}")
+    click.echo(f"{len(paths) - failed} valid, {failed} invalid")
+    sys.exit(1 if failed else 0)
+
+
+@scenarios.command()
+def schema() -> None:
+    """Print the JSON Schema of a scenario file (for editors)."""
+    import json
+
+    from ghl_mock.scenarios.model import json_schema
+
+    click.echo(json.dumps(json_schema(), indent=2))
+
+
+@main.command()
+@click.option("--location-id", default=None, help="Mint a Sub-Account (Location) token for this location.")
+@click.option("--company-id", default=None, help="Mint an Agency (Company) token for this company instead.")
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    help="A scope to grant (repeatable).  [default: every Social Planner scope]",
+)
+@click.option(
+    "--expires-in",
+    type=int,
+    default=DEFAULT_EXPIRES_IN,
+    show_default=True,
+    help="Lifetime in seconds; negative mints an expired token.",
+)
+def token(location_id: str | None, company_id: str | None, scopes: tuple[str, ...], expires_in: int) -> None:
+    """Print a bearer token the server accepts (signed with GHL_MOCK_SECRET)."""
+    if (location_id is None) == (company_id is None):
+        raise click.UsageError("give exactly one of --location-id (Sub-Account) or --company-id (Agency)")
+    if not (location_id or company_id or "").strip():
+        raise click.UsageError("the location or company id must not be empty")
+    settings = load_settings()
+    click.echo(
+        mint_token(
+            settings.secret.get_secret_value(),
+            auth_class="Location" if location_id is not None else "Company",
+            auth_class_id=location_id if location_id is not None else str(company_id),
+            scopes=scopes or SOCIAL_PLANNER_SCOPES,
+            expires_in=expires_in,
+        )
+    )

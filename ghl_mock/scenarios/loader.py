@@ -1,0 +1,85 @@
+"""Scenario files → models. A bad file is reported with its file, field and reason."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from ghl_mock.file_errors import FileError, first_error, read_text
+from ghl_mock.scenarios.model import Scenario
+
+SUFFIXES = (".yaml", ".yml", ".json")
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+
+class ScenarioError(FileError):
+    """A scenario file is missing, unreadable or invalid."""
+
+
+@dataclass(frozen=True)
+class LoadedScenario:
+    name: str
+    file: Path
+    scenario: Scenario
+
+
+@dataclass
+class LoadResult:
+    scenarios: dict[str, LoadedScenario] = field(default_factory=dict)
+    errors: list[ScenarioError] = field(default_factory=list)
+
+
+def scenario_files(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        return []
+    return sorted(
+        p for p in directory.iterdir() if p.suffix in SUFFIXES and not p.name.endswith(".schema.json") and p.is_file()
+    )
+
+
+def load_file(path: Path) -> LoadedScenario:
+    name = path.stem
+    if not NAME.match(name):
+        raise ScenarioError(path, "(file name)", "use lowercase letters, digits, '.', '_' or '-'")
+    text = read_text(path, ScenarioError)
+    data = _parse(path, text)
+    try:
+        return LoadedScenario(name, path, Scenario.model_validate(data))
+    except ValidationError as exc:
+        raise ScenarioError(path, *first_error(exc)) from None
+
+
+def load_directory(directory: Path) -> LoadResult:
+    result = LoadResult()
+    for path in scenario_files(directory):
+        try:
+            loaded = load_file(path)
+        except ScenarioError as exc:
+            result.errors.append(exc)
+            continue
+        if loaded.name in result.scenarios:
+            other = result.scenarios[loaded.name].file.name
+            result.errors.append(ScenarioError(path, "(file name)", f"the name {loaded.name!r} is taken by {other}"))
+            continue
+        result.scenarios[loaded.name] = loaded
+    return result
+
+
+def _parse(path: Path, text: str) -> Any:
+    try:
+        if path.suffix == ".json":
+            return json.loads(text)
+        return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a safe loader, libyaml's when available
+    except json.JSONDecodeError as exc:
+        raise ScenarioError(path, f"line {exc.lineno} column {exc.colno}", f"invalid JSON: {exc.msg}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1} column {mark.column + 1}" if mark else "-"
+        raise ScenarioError(path, where, f"invalid YAML: {getattr(exc, 'problem', None) or exc}") from None
