@@ -13,8 +13,8 @@ from ghl_mock.context import MockContext
 from ghl_mock.cors import origin_regex
 from ghl_mock.fixtures import Fixtures, load_fixtures
 from ghl_mock.front import Front
-from ghl_mock.routes import consent, control, mock_api, oauth
-from ghl_mock.scenarios.loader import LoadResult, load_directory
+from ghl_mock.routes import consent, control, control_tools, mock_api, oauth
+from ghl_mock.scenarios.loader import LoadResult, load_directories
 from ghl_mock.settings import Settings
 
 
@@ -31,7 +31,7 @@ def create_app(
     """
     settings = settings or Settings()
     fixtures = fixtures or load_fixtures(settings.fixtures)
-    scenarios = scenarios or load_directory(settings.scenarios_dir)
+    scenarios = scenarios or load_directories(settings.scenario_dirs)
     ctx = MockContext.build(settings, fixtures, scenarios)
 
     @asynccontextmanager
@@ -48,7 +48,10 @@ def create_app(
             if access_log is not None:
                 access_log.flush()
 
-    app = MockApp(routes=[*oauth.routes, *consent.routes, *control.routes, *mock_api.routes], lifespan=lifespan)
+    app = MockApp(
+        routes=[*oauth.routes, *consent.routes, *control.routes, *control_tools.routes, *mock_api.routes],
+        lifespan=lifespan,
+    )
     # NestJS answers "/start/" with its 404, not a redirect to "/start".
     app.router.redirect_slashes = False
     app.state.ctx = ctx

@@ -38,7 +38,18 @@ def load_settings(**given: Any) -> Settings:
 #: Settings with no command-line option (environment only).
 _ENV_ONLY = {"secret"}
 #: Settings whose option is spelled differently from the field (repeatable options are singular).
-_OPTION = {"cors_origins": "--cors-origin", "scenarios": "--scenario", "legacy_platforms": "--legacy-platform"}
+_OPTION = {
+    "cors_origins": "--cors-origin",
+    "scenarios": "--scenario",
+    "legacy_platforms": "--legacy-platform",
+    "extra_scenarios": "--extra-scenarios",
+}
+_EXTRA = click.option(
+    "--extra-scenarios",
+    type=click.Path(path_type=Path),
+    multiple=True,
+    help="Another directory of your own scenario files, layered over the library. Repeatable.",
+)
 
 
 def _where(field: str) -> str:
@@ -47,7 +58,7 @@ def _where(field: str) -> str:
 
 
 @click.group()
-@click.version_option(package_name="ghl-mock")
+@click.version_option(package_name="ghl-mock", prog_name="ghl-mock")
 def main() -> None:
     """ghl-mock: HighLevel's Social Planner OAuth API (every v1 platform) on localhost."""
 
@@ -102,6 +113,7 @@ def main() -> None:
     help="Activate this scenario (a file name in the scenarios directory, without extension). Repeatable.",
 )
 @click.option("--scenarios-dir", type=click.Path(path_type=Path), default=None, help="Where scenario files live.")
+@_EXTRA
 @click.option("--watch/--no-watch", default=None, help="Reload scenario files when they change.  [default: no]")
 @click.option("--seed", type=int, default=None, help="Seed for random latency, so runs repeat exactly.")
 @click.option("--journal-size", type=int, default=None, help="Requests the journal keeps.  [default: 1000]")
@@ -118,7 +130,7 @@ def main() -> None:
 )
 def serve(**options: Any) -> None:
     """Serve the mock until interrupted (Ctrl-C or SIGTERM)."""
-    for repeatable in ("cors_origins", "scenarios", "legacy_platforms"):
+    for repeatable in ("cors_origins", "scenarios", "legacy_platforms", "extra_scenarios"):
         if not options[repeatable]:
             options[repeatable] = None  # not given: keep the environment's or the default list
     if options.pop("no_cors"):
@@ -135,11 +147,13 @@ def scenarios() -> None:
 
 @scenarios.command("list")
 @click.option("--scenarios-dir", type=click.Path(path_type=Path), default=None)
-def list_scenarios(scenarios_dir: Path | None) -> None:
+@_EXTRA
+def list_scenarios(scenarios_dir: Path | None, extra_scenarios: tuple[Path, ...]) -> None:
     """Name and one-line description of every scenario file."""
-    from ghl_mock.scenarios.loader import load_directory
+    from ghl_mock.scenarios.loader import load_directories
 
-    result = load_directory(load_settings(scenarios_dir=scenarios_dir).scenarios_dir)
+    settings = load_settings(scenarios_dir=scenarios_dir, extra_scenarios=list(extra_scenarios) or None)
+    result = load_directories(settings.scenario_dirs)
     width = max((len(name) for name in result.scenarios), default=0)
     for name, loaded in sorted(result.scenarios.items()):
         click.echo(f"{name.ljust(width)}  {loaded.scenario.description}")
@@ -151,15 +165,22 @@ def list_scenarios(scenarios_dir: Path | None) -> None:
 @scenarios.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--scenarios-dir", type=click.Path(path_type=Path), default=None)
-def validate(files: tuple[Path, ...], scenarios_dir: Path | None) -> None:
-    """Check scenario FILES (default: every file in the scenarios directory)."""
+@_EXTRA
+def validate(files: tuple[Path, ...], scenarios_dir: Path | None, extra_scenarios: tuple[Path, ...]) -> None:
+    """Check scenario FILES (default: every file in the scenarios directories)."""
     from ghl_mock.scenarios.loader import ScenarioError, load_file, scenario_files
 
-    paths = list(files) or scenario_files(load_settings(scenarios_dir=scenarios_dir).scenarios_dir)
+    settings = load_settings(scenarios_dir=scenarios_dir, extra_scenarios=list(extra_scenarios) or None)
+    paths = list(files) or [path for directory in settings.scenario_dirs for path in scenario_files(directory)]
     failed = 0
+    seen: dict[str, Path] = {}
     for path in paths:
         try:
-            load_file(path)
+            loaded = load_file(path)
+            if loaded.name in seen:
+                reason = f"the name {loaded.name!r} is taken by {seen[loaded.name]}; rename one of them"
+                raise ScenarioError(path, "(file name)", reason)
+            seen[loaded.name] = path
             click.echo(f"ok       {path}")
         except ScenarioError as exc:
             failed += 1
@@ -210,3 +231,33 @@ def token(location_id: str | None, company_id: str | None, scopes: tuple[str, ..
             expires_in=expires_in,
         )
     )
+
+
+@main.command()
+@click.option("--host", default=None, help="The server's bind address.  [default: GHL_MOCK_HOST or 127.0.0.1]")
+@click.option("--port", type=int, default=None, help="The server's port.  [default: GHL_MOCK_PORT or 8080]")
+@click.option("--timeout", type=float, default=3.0, show_default=True, help="Seconds to wait for the answer.")
+def health(host: str | None, port: int | None, timeout: float) -> None:
+    """Exit 0 if a ghl-mock server answers /__mock/health (a container HEALTHCHECK; any bind address)."""
+    import http.client
+
+    settings = load_settings(host=host, port=port)
+    # Bound to every interface: loopback reaches it (and is what a container HEALTHCHECK has).
+    target = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(settings.host, settings.host)  # noqa: S104
+    connection = http.client.HTTPConnection(target, settings.port, timeout=timeout)
+    try:
+        connection.request("GET", "/__mock/health")
+        status = connection.getresponse().status
+    except OSError as exc:
+        click.echo(f"ghl-mock: no answer from http://{_netloc(target, settings.port)}/__mock/health: {exc}", err=True)
+        sys.exit(1)
+    finally:
+        connection.close()
+    if status != 200:
+        click.echo(f"ghl-mock: http://{_netloc(target, settings.port)}/__mock/health answered {status}", err=True)
+        sys.exit(1)
+    click.echo(f"healthy: http://{_netloc(target, settings.port)}")
+
+
+def _netloc(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"

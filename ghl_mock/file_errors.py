@@ -44,6 +44,17 @@ def first_error(exc: ValidationError) -> tuple[str, str]:
     return field, " or ".join(reasons)
 
 
+def all_errors(exc: ValidationError) -> list[tuple[str, str]]:
+    """Every problem as (field, reason), one per field, in the order pydantic found them (a union's
+    member reasons joined, as in ``first_error``)."""
+    by_field: dict[str, list[str]] = {}
+    for error in exc.errors():
+        reasons = by_field.setdefault(_path(error["loc"]), [])
+        if error["msg"] not in reasons:
+            reasons.append(error["msg"])
+    return [(field, " or ".join(reasons)) for field, reasons in by_field.items()]
+
+
 def _path(loc: tuple[int | str, ...]) -> str:
     out = ""
     for part in loc:

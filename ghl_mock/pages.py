@@ -40,3 +40,10 @@ def templates() -> Jinja2Templates:
 def page(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> Response:
     """Render a template with autoescape and the pages' security headers."""
     return templates().TemplateResponse(request, template, context, status_code=status_code, headers=PAGE_HEADERS)
+
+
+def wants_json(request: Request) -> bool:
+    """The client asked for JSON, not a page (``Accept: application/json`` without ``text/html``):
+    a test or a non-browser client reading the finish page's message."""
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept

@@ -67,6 +67,18 @@ class Settings(BaseSettings):
             raise ValueError(f"{value} is not a directory of scenario files")
         return value
 
+    @field_validator("extra_scenarios")
+    @classmethod
+    def _existing_directories(cls, value: list[Path]) -> list[Path]:
+        for directory in value:
+            cls._existing_directory(directory)
+        return value
+
+    @property
+    def scenario_dirs(self) -> list[Path]:
+        """Where scenarios are read from: the scenarios directory, then each extra one."""
+        return [self.scenarios_dir, *self.extra_scenarios]
+
     @field_validator("secret")
     @classmethod
     def _long_secret(cls, value: SecretStr) -> SecretStr:
@@ -92,6 +104,11 @@ class Settings(BaseSettings):
     )
     scenarios_dir: Path = Field(
         default_factory=default_scenarios_dir, description="Directory of scenario files (one scenario a file)."
+    )
+    extra_scenarios: list[Path] = Field(
+        default_factory=list,
+        description="More directories of your own scenario files, layered over the scenarios directory "
+        "(a name found twice is an error naming both files).",
     )
     scenarios: list[str] = Field(default_factory=list, description="Scenarios active from the start, in order.")
     watch: bool = Field(False, description="Reload scenario files when they change.")

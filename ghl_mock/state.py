@@ -174,6 +174,16 @@ class MockState:
             self._errors.clear()
             return errors
 
+    def grants(self) -> list[Grant]:
+        """Every remembered grant, oldest first (the control API's view)."""
+        with self._lock:
+            return list(self._grants.values())
+
+    def all_accounts(self) -> list[ConnectedAccount]:
+        """Every connected account of every location, oldest first (the control API's view)."""
+        with self._lock:
+            return list(self._accounts.values())
+
     def grant(self, account_id: str) -> Grant | None:
         with self._lock:
             return self._grants.get(account_id)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -26,6 +26,7 @@ from ghl_mock.journal import JournalEntry, JournalFilter
 from ghl_mock.live import LiveServer
 from ghl_mock.operations import Operation, account_operation, operation, path_of
 from ghl_mock.platforms import PLATFORMS, SOCIAL_PLANNER_SCOPES, Api, Kind
+from ghl_mock.scenarios.loader import ScenarioError, runtime_scenario
 from ghl_mock.settings import Settings
 from ghl_mock.tokens import AuthClass, mint_token
 from ghl_mock.versions import generation
@@ -65,6 +66,8 @@ class Backend(Protocol):
     def reset(self, session: str | None = None) -> None: ...
     def activate(self, name: str) -> None: ...
     def deactivate(self, name: str) -> None: ...
+    def add_scenario(self, name: str, scenario: Mapping[str, Any], activate: bool) -> None: ...
+    def remove_scenario(self, name: str) -> None: ...
     def journal(self) -> list[JournalEntry]: ...
     def take_errors(self) -> list[str]: ...
 
@@ -95,6 +98,28 @@ class _LocalBackend:
     def deactivate(self, name: str) -> None:
         self.ctx.state.engine.deactivate(name)
 
+    def add_scenario(self, name: str, scenario: Mapping[str, Any], activate: bool) -> None:
+        try:
+            loaded = runtime_scenario(name, dict(scenario))
+            self.ctx.state.engine.add(loaded)
+        except ScenarioError as exc:
+            problems = "; ".join(f"{field}: {reason}" for field, reason in exc.problems)
+            raise GhlMockError(f"invalid scenario {name!r}: {problems}") from None
+        except ValueError as exc:
+            raise GhlMockError(
+                f"{exc}: a run-time scenario cannot replace a scenario file; pick another name"
+            ) from None
+        if activate:
+            self.ctx.state.engine.activate(name)
+
+    def remove_scenario(self, name: str) -> None:
+        try:
+            self.ctx.state.engine.remove(name)
+        except KeyError:
+            raise GhlMockError(f"ghl-mock has no scenario named {name!r}") from None
+        except ValueError as exc:
+            raise GhlMockError(str(exc)) from None
+
     def journal(self) -> list[JournalEntry]:
         return self.ctx.state.journal.entries()
 
@@ -109,9 +134,9 @@ class _RemoteBackend:
         self.url = url.rstrip("/")
         self._client = client
 
-    def _call(self, method: str, path: str, **params: str) -> Any:
+    def _call(self, method: str, path: str, body: Any = None, **params: str) -> Any:
         try:
-            response = self._client.request(method, f"{self.url}{path}", params=params)
+            response = self._client.request(method, f"{self.url}{path}", params=params, json=body)
         except httpx.TransportError as exc:
             raise GhlMockError(
                 f"cannot reach the ghl-mock server at GHL_MOCK_URL={self.url}: {exc!r}; is `ghl-mock serve` running?"
@@ -128,6 +153,12 @@ class _RemoteBackend:
 
     def deactivate(self, name: str) -> None:
         self._call("POST", f"/__mock/scenarios/{name}/deactivate")
+
+    def add_scenario(self, name: str, scenario: Mapping[str, Any], activate: bool) -> None:
+        self._call("POST", "/__mock/scenarios", {**scenario, "name": name}, activate=str(activate).lower())
+
+    def remove_scenario(self, name: str) -> None:
+        self._call("DELETE", f"/__mock/scenarios/{name}")
 
     def journal(self) -> list[JournalEntry]:
         data = self._call("GET", "/__mock/journal", limit="1000000")
@@ -297,6 +328,16 @@ class GhlMock:
     def stop_scenario(self, *names: str) -> None:
         for name in names:
             self._backend.deactivate(name)
+
+    def add_scenario(self, name: str, scenario: Mapping[str, Any], *, activate: bool = False) -> None:
+        """Add a scenario for this test from data shaped like a scenario file (validated the same
+        way; every problem in the error). The next reset (each test's) removes it; the library's
+        and your files' names cannot be taken."""
+        self._backend.add_scenario(name, scenario, activate)
+
+    def remove_scenario(self, name: str) -> None:
+        """Remove a scenario ``add_scenario`` added."""
+        self._backend.remove_scenario(name)
 
     def reset(self, session: str | None = None) -> None:
         """Forget what requests changed (or one session's positions); also restores this object's

@@ -11,13 +11,13 @@ from contextlib import asynccontextmanager, suppress
 from watchfiles import awatch
 
 from ghl_mock.context import MockContext
-from ghl_mock.scenarios.loader import load_directory
+from ghl_mock.scenarios.loader import load_directories
 
 log = logging.getLogger("ghl_mock.watch")
 
 
 def reload_scenarios(ctx: MockContext) -> None:
-    result = load_directory(ctx.settings.scenarios_dir)
+    result = load_directories(ctx.settings.scenario_dirs)
     merged = dict(result.scenarios)
     current = ctx.state.engine.scenarios
     for error in result.errors:
@@ -35,7 +35,7 @@ async def watching(ctx: MockContext) -> AsyncIterator[None]:
     stop = asyncio.Event()
 
     async def run() -> None:
-        async for _changes in awatch(ctx.settings.scenarios_dir, stop_event=stop, debounce=100, step=20):
+        async for _changes in awatch(*ctx.settings.scenario_dirs, stop_event=stop, debounce=100, step=20):
             reload_scenarios(ctx)
 
     task = asyncio.create_task(run())

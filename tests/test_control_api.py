@@ -25,6 +25,7 @@ def test_list_scenarios_with_positions(tmp_path: Path) -> None:
             "name": "s",
             "description": "two steps",
             "file": str(tmp_path / "scenarios" / "s.yaml"),
+            "runtime": False,
             "steps": 2,
             "whenExhausted": "fall_through",
             "active": True,

@@ -13,14 +13,14 @@ from urllib.parse import urlencode
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from ghl_mock.context import MockContext, context_of
 from ghl_mock.errors import MockUsageError, diagnose, mock_usage_error
 from ghl_mock.handlers import CONSENT_OUTCOMES
 from ghl_mock.oauth_state import ConsentRequest, StateError, read_state
-from ghl_mock.pages import PAGE_HEADERS, page
+from ghl_mock.pages import PAGE_HEADERS, page, wants_json
 from ghl_mock.payload import build_payload, is_reconnect
 from ghl_mock.pipeline import act, decide, session_of
 from ghl_mock.platforms import PLATFORMS, Platform
@@ -36,6 +36,8 @@ def platform_of(request: Request) -> Platform:
 
 def state_error(request: Request, platform: Platform, reason: str) -> Response:
     diagnose(request.scope, "state_invalid", reason)
+    if wants_json(request):
+        return JSONResponse({"statusCode": 400, "message": reason}, 400, headers=PAGE_HEADERS)
     return page(request, "state_error.html", {"reason": reason, "platform": platform}, status_code=400)
 
 
@@ -171,19 +173,14 @@ async def finish_page(
         account_id=account_id,
         reconnect_accounts=tuple(dict.fromkeys(before)),
     )
-    return page(
-        request,
-        "finish.html",
-        {
-            "platform": platform,
-            "outcome": outcome,
-            "message": {
-                "payload": payload.wire(),
-                "targetOrigin": ctx.settings.post_message_origin,
-                "post": effect != "never_post",
-            },
-        },
-    )
+    message = {
+        "payload": payload.wire(),
+        "targetOrigin": ctx.settings.post_message_origin,
+        "post": effect != "never_post",
+    }
+    if wants_json(request):  # what the page would post, for a client that is not a browser
+        return JSONResponse(message, headers=PAGE_HEADERS)
+    return page(request, "finish.html", {"platform": platform, "outcome": outcome, "message": message})
 
 
 routes: Final = [

@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ghl_mock.context import MockContext, context_of
-from ghl_mock.control_openapi import CONTROL_OPENAPI
+from ghl_mock.control_openapi import control_openapi as control_document
 from ghl_mock.errors import mock_usage_error
 from ghl_mock.journal import JournalFilter
 from ghl_mock.pages import page
@@ -65,6 +65,7 @@ def scenario_listing(ctx: MockContext) -> dict[str, Any]:
                 "name": name,
                 "description": loaded.scenario.description,
                 "file": str(loaded.file),
+                "runtime": loaded.runtime,
                 "steps": len(loaded.scenario.steps),
                 "whenExhausted": loaded.scenario.when_exhausted,
                 "active": name in active,
@@ -80,6 +81,54 @@ def scenario_listing(ctx: MockContext) -> dict[str, Any]:
 @control
 async def list_scenarios(request: Request) -> Response:
     return JSONResponse(scenario_listing(context_of(request)))
+
+
+@control
+async def add_scenario(request: Request) -> Response:
+    """A run-time scenario: a scenario file's content plus its ``name`` (JSON, or YAML by its
+    Content-Type), validated by the file model; ``?activate=true`` activates it at once. A full
+    reset removes it."""
+    from ghl_mock.routes.control_tools import BodyError, body_error, read_json
+    from ghl_mock.scenarios.loader import ScenarioError, runtime_scenario
+
+    activate_now = request.query_params.get("activate", "false")
+    if activate_now not in ("true", "false"):
+        return mock_usage_error("activate must be true or false")
+    try:
+        data = await read_json(request, yaml_too=True)
+        if not isinstance(data, dict):
+            raise BodyError([("(top level)", "a scenario is an object with a name and its steps")])
+        fields = dict(data)
+        if "name" not in fields:
+            raise BodyError([("name", "Field required (the scenario's name, as a file's name would be)")])
+        loaded = runtime_scenario(fields.pop("name"), fields)
+    except BodyError as exc:
+        return body_error(exc)
+    except ScenarioError as exc:
+        return body_error(BodyError(exc.problems))
+    engine = context_of(request).state.engine
+    try:
+        replaced = engine.add(loaded)
+    except ValueError as exc:
+        return mock_usage_error(f"{exc}: a run-time scenario cannot replace a scenario file; pick another name", 409)
+    if activate_now == "true":
+        engine.activate(loaded.name)
+    listing = next(s for s in scenario_listing(context_of(request))["scenarios"] if s["name"] == loaded.name)
+    return JSONResponse(listing, 200 if replaced else 201)
+
+
+@control
+async def remove_scenario(request: Request) -> Response:
+    name = request.path_params["name"]
+    engine = context_of(request).state.engine
+    try:
+        engine.remove(name)
+    except KeyError:
+        known = ", ".join(sorted(engine.scenarios)) or "(none loaded)"
+        return mock_usage_error(f"no scenario named {name!r}; loaded: {known}", 404)
+    except ValueError as exc:
+        return mock_usage_error(str(exc), 409)
+    return JSONResponse({"removed": name, "active": engine.active})
 
 
 @control
@@ -163,13 +212,15 @@ async def take_errors(request: Request) -> Response:
 
 @control
 async def control_openapi(request: Request) -> Response:
-    return JSONResponse(CONTROL_OPENAPI)
+    return JSONResponse(control_document())
 
 
 routes: Final = [
     Route("/__mock/openapi.json", control_openapi, methods=["GET"]),
     Route("/__mock/", dashboard, methods=["GET"]),
     Route("/__mock/scenarios", list_scenarios, methods=["GET"]),
+    Route("/__mock/scenarios", add_scenario, methods=["POST"]),
+    Route("/__mock/scenarios/{name}", remove_scenario, methods=["DELETE"]),
     Route("/__mock/scenarios/{name}/activate", activate, methods=["POST"]),
     Route("/__mock/scenarios/{name}/deactivate", deactivate, methods=["POST"]),
     Route("/__mock/reset", reset, methods=["POST"]),

@@ -92,8 +92,13 @@ class ScenarioEngine:
             return dict(self._scenarios)
 
     def replace(self, scenarios: Mapping[str, LoadedScenario]) -> None:
-        """Swap in reloaded definitions; cursors of scenarios whose steps changed start over."""
+        """Swap in reloaded definitions (run-time scenarios stay); cursors of scenarios whose steps
+        changed start over."""
         with self._lock:
+            scenarios = {
+                **{n: loaded for n, loaded in self._scenarios.items() if loaded.runtime and n not in scenarios},
+                **scenarios,
+            }
             changed = {
                 name
                 for name in set(self._scenarios) | set(scenarios)
@@ -106,6 +111,33 @@ class ScenarioEngine:
                 del self._cursors[key]
             # An active scenario whose file is briefly gone (an editor's save) stays active: it
             # applies again as soon as the file is back.
+
+    def add(self, loaded: LoadedScenario) -> bool:
+        """Add (or replace) a run-time scenario; True when one of that name was replaced (its
+        positions start over). A name read from a file is refused with ``ValueError``."""
+        with self._lock:
+            current = self._scenarios.get(loaded.name)
+            if current is not None and not current.runtime:
+                raise ValueError(f"the name {loaded.name!r} is taken by {current.file}")
+            self._scenarios[loaded.name] = loaded
+            for key in [k for k in self._cursors if k[1] == loaded.name]:
+                del self._cursors[key]
+            return current is not None
+
+    def remove(self, name: str) -> None:
+        """Remove a run-time scenario (``KeyError``: unknown; ``ValueError``: read from a file)."""
+        with self._lock:
+            self._require(name)
+            if not self._scenarios[name].runtime:
+                raise ValueError(f"{name!r} is read from {self._scenarios[name].file}; remove the file instead")
+            self._drop(name)
+
+    def _drop(self, name: str) -> None:
+        del self._scenarios[name]
+        if name in self._active:
+            self._active.remove(name)
+        for key in [k for k in self._cursors if k[1] == name]:
+            del self._cursors[key]
 
     # --- selection --------------------------------------------------------------------------
 
@@ -144,9 +176,12 @@ class ScenarioEngine:
     # --- state ------------------------------------------------------------------------------
 
     def reset(self, session: str | None = None) -> None:
-        """Rewind every cursor (and restore the start-up active set), or only one session's cursors."""
+        """Rewind every cursor, remove run-time scenarios and restore the start-up active set; or
+        rewind only one session's cursors."""
         with self._lock:
             if session is None:
+                for name in [n for n, loaded in self._scenarios.items() if loaded.runtime]:
+                    self._drop(name)
                 self._cursors.clear()
                 self._active = [name for name in self._initial_active if name in self._scenarios]
                 self._rng = random.Random(self._seed)  # noqa: S311

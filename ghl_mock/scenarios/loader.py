@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from ghl_mock.file_errors import FileError, first_error, read_text
+from ghl_mock.file_errors import FileError, all_errors, first_error, read_text
 from ghl_mock.scenarios.model import Scenario
 
 SUFFIXES = (".yaml", ".yml", ".json")
@@ -22,12 +23,28 @@ NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 class ScenarioError(FileError):
     """A scenario file is missing, unreadable or invalid."""
 
+    #: Every (field, reason) found, the first being ``field``/``reason``.
+    problems: list[tuple[str, str]]
+
+    def __init__(self, file: Path, field: str, reason: str):
+        super().__init__(file, field, reason)
+        self.problems = [(field, reason)]
+
+
+#: Where a scenario added through the control API (or ``GhlMock.add_scenario``) says it came from.
+RUNTIME_SOURCE = Path("(added at run time)")
+
 
 @dataclass(frozen=True)
 class LoadedScenario:
     name: str
     file: Path
     scenario: Scenario
+
+    @property
+    def runtime(self) -> bool:
+        """Added while the server runs, not read from a file: a full reset removes it."""
+        return self.file == RUNTIME_SOURCE
 
 
 @dataclass
@@ -57,19 +74,43 @@ def load_file(path: Path) -> LoadedScenario:
 
 
 def load_directory(directory: Path) -> LoadResult:
+    return load_directories([directory])
+
+
+def load_directories(directories: Sequence[Path]) -> LoadResult:
+    """Every scenario file of ``directories``, the first (the built-in library) underneath: a name
+    found twice is reported on the later file, naming the earlier one, and the earlier one stays."""
     result = LoadResult()
-    for path in scenario_files(directory):
-        try:
-            loaded = load_file(path)
-        except ScenarioError as exc:
-            result.errors.append(exc)
-            continue
-        if loaded.name in result.scenarios:
-            other = result.scenarios[loaded.name].file.name
-            result.errors.append(ScenarioError(path, "(file name)", f"the name {loaded.name!r} is taken by {other}"))
-            continue
-        result.scenarios[loaded.name] = loaded
+    for directory in directories:
+        for path in scenario_files(directory):
+            try:
+                loaded = load_file(path)
+            except ScenarioError as exc:
+                result.errors.append(exc)
+                continue
+            if loaded.name in result.scenarios:
+                other = result.scenarios[loaded.name].file
+                where = other.name if other.parent == path.parent else str(other)
+                reason = f"the name {loaded.name!r} is taken by {where}; rename one of them"
+                result.errors.append(ScenarioError(path, "(file name)", reason))
+                continue
+            result.scenarios[loaded.name] = loaded
     return result
+
+
+def runtime_scenario(name: str, data: Any) -> LoadedScenario:
+    """A scenario given as data (the control API's body, ``GhlMock.add_scenario``), validated by the
+    same model as a file. Raises ``ScenarioError`` with every problem, one per line."""
+    if not isinstance(name, str) or not NAME.match(name):
+        raise ScenarioError(RUNTIME_SOURCE, "name", "use lowercase letters, digits, '.', '_' or '-' (like a file name)")
+    try:
+        return LoadedScenario(name, RUNTIME_SOURCE, Scenario.model_validate(data))
+    except ValidationError as exc:
+        problems = all_errors(exc)
+        field_, reason = problems[0]
+        error = ScenarioError(RUNTIME_SOURCE, field_, reason)
+        error.problems = problems
+        raise error from None
 
 
 def _parse(path: Path, text: str) -> Any:
