@@ -2,7 +2,7 @@
 
 Fixtures:
 - ``ghl_mock``: the mock in-process (no socket), reset before each test.
-- ``ghl_ghl_mock``: a live server on 127.0.0.1 (port 0), one per session (per xdist worker),
+- ``ghl_mock_server``: a live server on 127.0.0.1 (port 0), one per session (per xdist worker),
   reset before each test; an exception inside it fails the test that caused it.
 - ``ghl_mock_settings``: the Settings both use (override it in a conftest.py).
 With ``GHL_MOCK_URL`` set, both fixtures drive that server through its control API instead.
@@ -37,8 +37,8 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     """A marker without a ghl-mock fixture would do nothing: say so instead of passing silently."""
     if item.get_closest_marker("ghl_scenario") is None:
         return
-    if not {"ghl_mock", "ghl_ghl_mock"} & set(getattr(item, "fixturenames", ())):
-        pytest.fail("@pytest.mark.ghl_scenario needs the ghl_mock or ghl_ghl_mock fixture in the test", pytrace=False)
+    if not {"ghl_mock", "ghl_mock_server"} & set(getattr(item, "fixturenames", ())):
+        pytest.fail("@pytest.mark.ghl_scenario needs the ghl_mock or ghl_mock_server fixture in the test", pytrace=False)
 
 
 @pytest.fixture(scope="session")
@@ -55,7 +55,7 @@ def _remote(settings: Settings) -> GhlMock | None:
         raise pytest.UsageError(
             f"{URL_ENV} with pytest-xdist: the workers would share one mock's scenarios and journal and reset "
             f"each other. Run the remote suite without -n, or unset {URL_ENV}: each worker then starts its own "
-            "server (ghl_ghl_mock) or in-process mock (ghl_mock)."
+            "server (ghl_mock_server) or in-process mock (ghl_mock)."
         )
     return GhlMock.remote(url, settings.secret.get_secret_value())
 
@@ -118,7 +118,7 @@ def _ghl_mock_live(ghl_mock_settings: Settings) -> Iterator[GhlMock]:
 
 
 @pytest.fixture
-def ghl_ghl_mock(_ghl_mock_live: GhlMock, request: pytest.FixtureRequest) -> Iterator[GhlMock]:
+def ghl_mock_server(_ghl_mock_live: GhlMock, request: pytest.FixtureRequest) -> Iterator[GhlMock]:
     """A live server on 127.0.0.1 (or GHL_MOCK_URL), reset before the test; ``.url`` is its base URL."""
     _prepare(_ghl_mock_live, request)  # the reset also drops errors that belong to no test
     yield _ghl_mock_live

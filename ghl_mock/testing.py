@@ -1,7 +1,7 @@
 """Testing helpers: one ``GhlMock`` API over three ways of running the mock.
 
 - in-process: the ASGI app, no socket (``GhlMock.in_process()``; the ``ghl_mock`` fixture);
-- live: a real uvicorn server in a thread on 127.0.0.1 (``GhlMock.live()``; ``ghl_ghl_mock``);
+- live: a real uvicorn server in a thread on 127.0.0.1 (``GhlMock.live()``; ``ghl_mock_server``);
 - remote: a ``ghl-mock serve`` started elsewhere, driven through the control API
   (``GhlMock.remote(url)``; both fixtures when ``GHL_MOCK_URL`` is set).
 

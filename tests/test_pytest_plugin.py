@@ -92,16 +92,16 @@ def test_use_scenario_in_the_body(ghl_mock):
     assert ghl_mock.client.get(START, params=QUERY, headers=ghl_mock.headers()).status_code == 503
 
 
-def test_live_server(ghl_ghl_mock):
-    assert ghl_ghl_mock.url.startswith("http://127.0.0.1:")
-    response = httpx.get(ghl_ghl_mock.url + START, params=QUERY, headers=ghl_ghl_mock.headers())
+def test_live_server(ghl_mock_server):
+    assert ghl_mock_server.url.startswith("http://127.0.0.1:")
+    response = httpx.get(ghl_mock_server.url + START, params=QUERY, headers=ghl_mock_server.headers())
     assert response.status_code == 302
-    ghl_ghl_mock.assert_called(START, times=1)
+    ghl_mock_server.assert_called(START, times=1)
 
 
 @pytest.mark.ghl_scenario("invalid-jwt")
-def test_live_server_with_a_scenario(ghl_ghl_mock):
-    response = httpx.get(ghl_ghl_mock.url + START, params=QUERY, headers=ghl_ghl_mock.headers())
+def test_live_server_with_a_scenario(ghl_mock_server):
+    response = httpx.get(ghl_mock_server.url + START, params=QUERY, headers=ghl_mock_server.headers())
     assert response.json()["message"] == "Invalid JWT"
 """
 
@@ -201,12 +201,12 @@ from starlette.routing import Route
 async def boom(request):
     raise ZeroDivisionError("raised inside the mock")
 
-def test_causes_a_server_error(ghl_ghl_mock):
-    ghl_ghl_mock.app.router.routes.insert(0, Route("/boom", boom))
-    assert httpx.get(ghl_ghl_mock.url + "/boom").status_code == 500
+def test_causes_a_server_error(ghl_mock_server):
+    ghl_mock_server.app.router.routes.insert(0, Route("/boom", boom))
+    assert httpx.get(ghl_mock_server.url + "/boom").status_code == 500
 
-def test_the_next_test_is_clean(ghl_ghl_mock):
-    assert httpx.get(ghl_ghl_mock.url + "/__mock/health").status_code == 200
+def test_the_next_test_is_clean(ghl_mock_server):
+    assert httpx.get(ghl_mock_server.url + "/__mock/health").status_code == 200
 """
     result = run(pytester, source, "-p", "no:randomly")
     result.assert_outcomes(passed=2, errors=1)
@@ -260,4 +260,4 @@ def test_a_marker_without_a_fixture_fails_clearly(pytester: pytest.Pytester) -> 
     source = "import pytest\n\n@pytest.mark.ghl_scenario('rate-limited')\ndef test_it():\n    pass\n"
     result = run(pytester, source)
     result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*@pytest.mark.ghl_scenario needs the ghl_mock or ghl_ghl_mock fixture*"])
+    result.stdout.fnmatch_lines(["*@pytest.mark.ghl_scenario needs the ghl_mock or ghl_mock_server fixture*"])

@@ -1,7 +1,7 @@
 """Tests for tiktok_connect.py, written with ghl-mock's pytest plugin. Copy and adapt.
 
 Install ghl-mock in your test environment and the fixtures are there (no conftest needed):
-``ghl_mock`` is the mock in-process, ``ghl_ghl_mock`` a real server on 127.0.0.1, and
+``ghl_mock`` is the mock in-process, ``ghl_mock_server`` a real server on 127.0.0.1, and
 ``@pytest.mark.ghl_scenario(...)`` scripts failures for one test.
 """
 
@@ -66,13 +66,13 @@ def test_a_gateway_error_is_reported_with_its_text(ghl_mock: GhlMock) -> None:
         TikTokBusinessConnector(ghl_mock.client, PIT).oauth_url("demo-location", "demo-user")
 
 
-def test_against_a_real_socket(ghl_ghl_mock: GhlMock) -> None:
-    with httpx.Client(base_url=ghl_ghl_mock.url) as http:
+def test_against_a_real_socket(ghl_mock_server: GhlMock) -> None:
+    with httpx.Client(base_url=ghl_mock_server.url) as http:
         url = TikTokBusinessConnector(http, PIT).oauth_url("demo-location", "demo-user", reconnect=True)
-    assert url.startswith(ghl_ghl_mock.url)
+    assert url.startswith(ghl_mock_server.url)
 
 
 @pytest.mark.ghl_scenario("empty-reply")
-def test_a_dropped_connection_surfaces_as_an_httpx_error(ghl_ghl_mock: GhlMock) -> None:
-    with httpx.Client(base_url=ghl_ghl_mock.url) as http, pytest.raises(httpx.RemoteProtocolError):
+def test_a_dropped_connection_surfaces_as_an_httpx_error(ghl_mock_server: GhlMock) -> None:
+    with httpx.Client(base_url=ghl_mock_server.url) as http, pytest.raises(httpx.RemoteProtocolError):
         TikTokBusinessConnector(http, PIT).oauth_url("demo-location", "demo-user")
