@@ -38,7 +38,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     if item.get_closest_marker("ghl_scenario") is None:
         return
     if not {"ghl_mock", "ghl_mock_server"} & set(getattr(item, "fixturenames", ())):
-        pytest.fail("@pytest.mark.ghl_scenario needs the ghl_mock or ghl_mock_server fixture in the test", pytrace=False)
+        pytest.fail(
+            "@pytest.mark.ghl_scenario needs the ghl_mock or ghl_mock_server fixture in the test", pytrace=False
+        )
 
 
 @pytest.fixture(scope="session")

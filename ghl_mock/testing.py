@@ -10,8 +10,6 @@ The pytest plugin (``ghl_mock.pytest_plugin``) is a thin layer over this module.
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -37,7 +35,6 @@ IN_PROCESS_URL = "http://ghl-mock.test"
 DEMO_LOCATION = "demo-location"
 DEMO_USER = "demo-user"
 START_PATH = operation("tiktok-business", "start").path
-_MESSAGE = re.compile(r'<script type="application/json" id="ghl-mock-message">(.*?)</script>', re.S)
 
 
 class GhlMockError(AssertionError):
@@ -299,11 +296,11 @@ class GhlMock:
         finish = self.client.get(
             consent.path.replace("/consent", "/finish"),
             params={**dict(consent.params), "decision": decision},
+            headers={"Accept": "application/json"},  # the message itself, not the page
         )
-        match = _MESSAGE.search(finish.text)
-        if finish.status_code != 200 or match is None:
+        if finish.status_code != 200:
             raise GhlMockError(f"the finish page answered {finish.status_code}: {finish.text[:300]}")
-        return Connection(json.loads(match.group(1))["payload"])
+        return Connection(finish.json()["payload"])
 
     @staticmethod
     def path(platform: str | None, kind: Kind, *, api: Api | None = None, **params: str) -> str:
