@@ -22,9 +22,18 @@ class FileError(Exception):
         self.reason = reason
 
 
-def read_text(path: Path, error: type[FileError]) -> str:
-    """The file's text, or ``error`` saying why it cannot be read."""
+#: The largest scenario or fixture file read (bytes): a bigger one is refused before reading.
+MAX_FILE_BYTES = 1_000_000
+#: What a file nested too deeply for the parser or the models is told (Python's recursion limit).
+TOO_DEEP = "nested too deeply to read (keep it to a few dozen levels)"
+
+
+def read_text(path: Path, error: type[FileError], limit: int = MAX_FILE_BYTES) -> str:
+    """The file's text, or ``error`` saying why it cannot be read (missing, too large, not UTF-8)."""
     try:
+        size = path.stat().st_size
+        if size > limit:
+            raise error(path, "-", f"{size:,} bytes: larger than the {limit:,} bytes a file may have")
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise error(path, "-", "file not found") from None

@@ -13,7 +13,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
 
-from ghl_mock.file_errors import FileError, first_error, read_text
+from ghl_mock.file_errors import TOO_DEEP, FileError, first_error, read_text
 from ghl_mock.platforms import PLATFORMS, DemoItem
 
 LOCATIONS_FILE = "locations.json"
@@ -168,6 +168,10 @@ class Fixtures:
         return self.pits.get(token)
 
 
+#: Demo data may be larger than a scenario file, not without bound.
+MAX_FIXTURE_BYTES = 10_000_000
+
+
 def load_fixtures(directory: Path) -> Fixtures:
     """Load and validate a fixtures directory, or raise ``FixtureError``."""
     if not directory.is_dir():
@@ -178,12 +182,13 @@ def load_fixtures(directory: Path) -> Fixtures:
 
 
 def _load(path: Path, model: type[_M]) -> _M:
-    text = read_text(path, FixtureError)
+    text = read_text(path, FixtureError, limit=MAX_FIXTURE_BYTES)
     try:
         data = json.loads(text)
+        return model.model_validate(data)
+    except RecursionError:
+        raise FixtureError(path, "-", TOO_DEEP) from None
     except json.JSONDecodeError as exc:
         raise FixtureError(path, f"line {exc.lineno} column {exc.colno}", f"invalid JSON: {exc.msg}") from None
-    try:
-        return model.model_validate(data)
     except ValidationError as exc:
         raise FixtureError(path, *first_error(exc)) from None

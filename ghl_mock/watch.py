@@ -36,7 +36,11 @@ async def watching(ctx: MockContext) -> AsyncIterator[None]:
 
     async def run() -> None:
         async for _changes in awatch(*ctx.settings.scenario_dirs, stop_event=stop, debounce=100, step=20):
-            reload_scenarios(ctx)
+            try:
+                # Off the event loop: reading and validating files must not hold up requests.
+                await asyncio.to_thread(reload_scenarios, ctx)
+            except Exception:  # the watcher must outlive any file; the last good set stays
+                log.exception("scenario reload failed; keeping the scenarios loaded before")
 
     task = asyncio.create_task(run())
     try:

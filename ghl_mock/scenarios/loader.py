@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from ghl_mock.file_errors import FileError, all_errors, first_error, read_text
+from ghl_mock.file_errors import TOO_DEEP, FileError, all_errors, first_error, read_text
 from ghl_mock.scenarios.model import Scenario
 
 SUFFIXES = (".yaml", ".yml", ".json")
@@ -71,6 +71,8 @@ def load_file(path: Path) -> LoadedScenario:
         return LoadedScenario(name, path, Scenario.model_validate(data))
     except ValidationError as exc:
         raise ScenarioError(path, *first_error(exc)) from None
+    except RecursionError:
+        raise ScenarioError(path, "-", TOO_DEEP) from None
 
 
 def load_directory(directory: Path) -> LoadResult:
@@ -105,6 +107,8 @@ def runtime_scenario(name: str, data: Any) -> LoadedScenario:
         raise ScenarioError(RUNTIME_SOURCE, "name", "use lowercase letters, digits, '.', '_' or '-' (like a file name)")
     try:
         return LoadedScenario(name, RUNTIME_SOURCE, Scenario.model_validate(data))
+    except RecursionError:
+        raise ScenarioError(RUNTIME_SOURCE, "-", TOO_DEEP) from None
     except ValidationError as exc:
         problems = all_errors(exc)
         field_, reason = problems[0]
@@ -118,6 +122,8 @@ def _parse(path: Path, text: str) -> Any:
         if path.suffix == ".json":
             return json.loads(text)
         return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a safe loader, libyaml's when available
+    except RecursionError:
+        raise ScenarioError(path, "-", TOO_DEEP) from None
     except json.JSONDecodeError as exc:
         raise ScenarioError(path, f"line {exc.lineno} column {exc.colno}", f"invalid JSON: {exc.msg}") from None
     except yaml.YAMLError as exc:
