@@ -37,9 +37,17 @@ def templates() -> Jinja2Templates:
     return environment
 
 
-def page(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> Response:
-    """Render a template with autoescape and the pages' security headers."""
-    return templates().TemplateResponse(request, template, context, status_code=status_code, headers=PAGE_HEADERS)
+def page(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """Render a template with autoescape and the pages' security headers (plus ``headers``)."""
+    return templates().TemplateResponse(
+        request, template, context, status_code=status_code, headers={**PAGE_HEADERS, **(headers or {})}
+    )
 
 
 def wants_json(request: Request) -> bool:

@@ -2,7 +2,7 @@
 
 The diagnosis comes from the request scope, where the pipeline and the error renderer leave it
 (``wire.RULE_KEY``, ``REASON_KEY``, ``STEP_KEY``, ``SESSION_KEY``). The control API, the
-dashboard and static files are not recorded (they would drown the journal).
+dashboard, static files and ``/favicon.ico`` are not recorded (they would drown the journal).
 """
 
 from __future__ import annotations
@@ -21,7 +21,13 @@ from ghl_mock.wire import REASON_KEY, RULE_KEY, SESSION_KEY, STEP_KEY
 MAX_TEXT = 2048
 
 
+#: What browsers ask for on their own: journaling it would add a 404 to every visit.
+BROWSER_NOISE = frozenset({"/favicon.ico"})
+
+
 def recorded(path: str) -> bool:
+    if path in BROWSER_NOISE:
+        return False
     return not path.startswith("/__mock/") or path.startswith("/__mock/oauth/")
 
 

@@ -171,6 +171,9 @@ def assert_approved(result: dict[str, Any], stack: Stack, **payload: Any) -> Non
 @pytest.mark.parametrize("button", ["#connect-server", "#connect-direct"], ids=["server-side-302", "window-open"])
 def test_approve(page: Page, stack: Stack, button: str) -> None:
     assert_approved(run_flow(page, button, "approve"), stack)
+    # The browser's own requests (a favicon for each page) do not show up as 404s in the journal.
+    journal = stack.app.state.ctx.state.journal.entries()
+    assert [(e.path, e.status) for e in journal if e.status == 404] == []
     assert page.locator("#profiles li").all_text_contents() == [
         "Demo Bakery (@demo_bakery) [verified]",
         "Demo Bakery Cakes (@demo_bakery_cakes)",

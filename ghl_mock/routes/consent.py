@@ -35,10 +35,11 @@ def platform_of(request: Request) -> Platform:
 
 
 def state_error(request: Request, platform: Platform, reason: str) -> Response:
-    diagnose(request.scope, "state_invalid", reason)
+    diagnosis = diagnose(request.scope, "state_invalid", reason)
     if wants_json(request):
-        return JSONResponse({"statusCode": 400, "message": reason}, 400, headers=PAGE_HEADERS)
-    return page(request, "state_error.html", {"reason": reason, "platform": platform}, status_code=400)
+        return JSONResponse({"statusCode": 400, "message": reason}, 400, headers={**PAGE_HEADERS, **diagnosis})
+    context = {"reason": reason, "platform": platform}
+    return page(request, "state_error.html", context, status_code=400, headers=diagnosis)
 
 
 def verified_state(request: Request, ctx: MockContext, platform: Platform) -> ConsentRequest:
