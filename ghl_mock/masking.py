@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import unquote_plus
+
 
 def mask(token: str) -> str:
     """A token as it may appear in logs, the journal or a page: never whole."""
@@ -29,10 +31,12 @@ _SECRET_STEMS = ("state", "token", "code")
 def masked_query(query: str) -> str:
     """A query string with credential values shortened to their ends (``state=eyJhbG…3Go``)."""
     lowered = query.lower()
-    if "%" not in query and not any(name in lowered for name in _SECRET_STEMS):
+    if "%" not in query and "+" not in query and not any(name in lowered for name in _SECRET_STEMS):
         return query  # the common case (this runs for every journalled request)
     parts = []
     for part in query.split("&"):
         key, sep, value = part.partition("=")
-        parts.append(f"{key}{sep}{mask(value)}" if key.lower() in SECRET_PARAMS and value else part)
+        # The key as the server reads it: ``%73tate`` and ``access%5Ftoken`` are state and access_token.
+        secret = unquote_plus(key).strip().lower() in SECRET_PARAMS
+        parts.append(f"{key}{sep}{mask(value)}" if secret and value else part)
     return "&".join(parts)

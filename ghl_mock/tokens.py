@@ -65,13 +65,20 @@ def mint_token(
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
+#: Authorization schemes named as they are in a refusal's reason; any other first word may be a
+#: credential sent without a scheme, and is masked.
+KNOWN_SCHEMES = frozenset({"basic", "digest", "token", "bearer:", "jwt", "oauth", "negotiate", "hmac"})
+
+
 def bearer_of(authorization: str | None) -> str:
     """The token of an ``Authorization: Bearer …`` header, or an ApiError saying what is wrong."""
     if authorization is None or not authorization.strip():
         raise ApiError(TOKEN_INVALID_JWT, "no Authorization header")
     scheme, _, token = authorization.strip().partition(" ")
     if scheme.lower() != "bearer":
-        raise ApiError(TOKEN_INVALID_JWT, f"Authorization scheme is {scheme[:20]!r}, not Bearer")
+        # No scheme at all (``Authorization: pit-…``) would echo the credential: say only its shape.
+        shown = scheme if scheme.lower() in KNOWN_SCHEMES else mask(scheme)
+        raise ApiError(TOKEN_INVALID_JWT, f"Authorization scheme is {shown!r}, not Bearer")
     if not token.strip():
         raise ApiError(TOKEN_INVALID_JWT, "Bearer with no token")
     # Stray whitespace stays part of the token, as HighLevel treats it (research §3.2: a PIT
