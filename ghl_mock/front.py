@@ -11,7 +11,8 @@ router, per-route exception wrapper) before an endpoint. Here one ``Front`` does
   ``/__mock/errors`` and re-raised after its 500, as Starlette's server-error layer does;
 - the journal entry is written here, from the request scope, and the access-log line
   (``access_log.py``) when ``serve`` asked for one;
-- CORS runs only for requests that carry ``Origin`` and only when origins are configured.
+- CORS runs only for requests that carry ``Origin``, only when origins are configured, and never
+  for ``/__mock/*`` (a page on an allowed origin must not read the journal or rewire the mock).
 """
 
 from __future__ import annotations
@@ -68,7 +69,11 @@ class Front:
             await self.router(scope, receive, send)  # lifespan
             return
         inner: ASGIApp = self.answer
-        if self.cors is not None and any(name == b"origin" for name, _ in scope["headers"]):
+        if (
+            self.cors is not None
+            and not scope["path"].startswith("/__mock/")  # the mock's own routes: never read by other pages
+            and any(name == b"origin" for name, _ in scope["headers"])
+        ):
             inner = self.cors
         journalled = recorded(scope["path"])
         if journalled or self.recorder.access_log is not None:

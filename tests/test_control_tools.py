@@ -356,9 +356,12 @@ def test_a_reload_of_the_files_keeps_run_time_scenarios(tmp_path: Path) -> None:
 
 def test_ghlmock_connect_reads_the_message_as_json_and_says_why_it_failed() -> None:
     mock = GhlMock.in_process()
-    assert mock.connect().account_id
-    with pytest.raises(GhlMockError) as refused:
-        mock.connect(decision="deny")
+    try:
+        assert mock.connect().account_id
+        with pytest.raises(GhlMockError) as refused:
+            mock.connect(decision="deny")
+    finally:
+        mock.close()
     assert str(refused.value) == (
         'the finish page answered 400: {"statusCode":400,"message":"decision must be approve or cancel"}'
     )

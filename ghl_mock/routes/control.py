@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ipaddress
+from urllib.parse import urlsplit
 from collections.abc import Awaitable, Callable
 from functools import wraps
 from typing import Any, Final
@@ -40,14 +41,47 @@ def is_cross_site(request: Request) -> bool:
     return origin is not None and origin != f"{request.url.scheme}://{request.url.netloc}"
 
 
+#: Reserved names no public DNS answers (RFC 6761): a rebinding page cannot be served from them.
+_RESERVED_SUFFIXES = (".localhost", ".test", ".internal")
+
+
+def is_local_host(request: Request, public_url: str | None) -> bool:
+    """The ``Host`` a DNS-rebinding page cannot send: an IP literal, a single-label name
+    (``localhost``, a container's service name, Starlette's ``testserver``), a reserved name,
+    or the host of ``--public-url``. A page on ``attacker.example`` that resolves to 127.0.0.1
+    sends ``Host: attacker.example``, a dotted public name."""
+    host = (request.headers.get("host") or "").strip().lower()
+    name = host[1:].partition("]")[0] if host.startswith("[") else host.rpartition(":")[0] or host
+    if host.count(":") > 1 and not host.startswith("["):
+        name = host  # a bare IPv6 literal
+    try:
+        ipaddress.ip_address(name)
+        return True
+    except ValueError:
+        pass
+    if name and "." not in name.rstrip("."):
+        return True
+    if name.endswith(_RESERVED_SUFFIXES):
+        return True
+    return public_url is not None and name == (urlsplit(public_url).hostname or "").lower()
+
+
 def control(endpoint: Endpoint) -> Endpoint:
-    """Guard: refuse non-loopback clients unless remote control is enabled."""
+    """Guard: refuse non-loopback clients (and pages reached by a public name: DNS rebinding)
+    unless remote control is enabled."""
 
     @wraps(endpoint)
     async def guarded(request: Request) -> Response:
-        if not (is_loopback(request) or context_of(request).settings.allow_remote_control):
+        settings = context_of(request).settings
+        if not (is_loopback(request) or settings.allow_remote_control):
             return mock_usage_error(
                 "the ghl-mock control API answers loopback clients only; start with --allow-remote-control", 403
+            )
+        if not (settings.allow_remote_control or is_local_host(request, settings.public_url)):
+            return mock_usage_error(
+                "the ghl-mock control API refuses requests for a public host name (a DNS-rebinding page could "
+                "send them); call it as 127.0.0.1 or localhost, or start with --allow-remote-control",
+                403,
             )
         if request.method != "GET" and is_cross_site(request):
             return mock_usage_error("the ghl-mock control API refuses cross-site requests from web pages", 403)
