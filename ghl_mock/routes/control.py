@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 import ipaddress
-from urllib.parse import urlsplit
 from collections.abc import Awaitable, Callable
 from functools import wraps
 from typing import Any, Final
+from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
