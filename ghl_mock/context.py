@@ -13,6 +13,7 @@ from ghl_mock.platforms import Api
 from ghl_mock.rules import DOCUMENTED_VERSIONS, OBSERVED_VERSIONS
 from ghl_mock.scenarios.engine import ScenarioEngine
 from ghl_mock.scenarios.loader import LoadResult, ScenarioError
+from ghl_mock.scenarios.names import did_you_mean, listing
 from ghl_mock.settings import Settings
 from ghl_mock.state import MockState
 from ghl_mock.tokens import TokenVerifier
@@ -25,7 +26,8 @@ class ScenarioSetupError(Exception):
     def __init__(self, errors: list[ScenarioError], unknown: list[str], known: list[str]):
         lines = [str(e) for e in errors]
         if unknown:
-            lines.append(f"unknown scenario(s) {', '.join(unknown)}; loaded: {', '.join(known) or '(none)'}")
+            hints = "".join(did_you_mean(name, known) for name in unknown)
+            lines.append(f"unknown scenario(s) {', '.join(unknown)}{hints}; loaded: {listing(known)}")
         super().__init__("\n".join(lines))
         self.errors = errors
         self.unknown = unknown
@@ -52,7 +54,9 @@ class MockContext:
         versions = DOCUMENTED_VERSIONS if settings.strict_version else observed
         engine = ScenarioEngine(scenarios.scenarios, settings.scenarios, settings.seed)
         state = MockState(engine, Journal(settings.journal_size))
-        return cls(settings, fixtures, TokenVerifier(secret, fixtures), versions, state, [])
+        verifier = TokenVerifier(secret, fixtures)
+        state.on_reset(verifier.clear)
+        return cls(settings, fixtures, verifier, versions, state, [])
 
     @property
     def secret(self) -> str:

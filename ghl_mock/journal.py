@@ -90,24 +90,31 @@ class Journal:
         self._lock = threading.Lock()
         self._entries: deque[Raw] = deque(maxlen=size)
         self._ids = itertools.count(1)
+        #: Bumped by every clear: a request that began before a reset and ends after it (a slow
+        #: one, a test that timed out) is not journaled into the next test's journal.
+        self.generation = 0
 
     @property
     def size(self) -> int:
         return self._entries.maxlen or 0
 
-    def next_id(self) -> int:
+    def next_id(self) -> tuple[int, int]:
+        """A new entry's id, and the generation it belongs to (pass both to ``add``)."""
         with self._lock:
-            return next(self._ids)
+            return next(self._ids), self.generation
 
-    def add(self, raw: Raw) -> None:
+    def add(self, raw: Raw, generation: int | None = None) -> None:
+        """Append ``raw``, unless the journal was cleared since its id was taken."""
         with self._lock:
-            self._entries.append(raw)
+            if generation is None or generation == self.generation:
+                self._entries.append(raw)
 
     def clear(self) -> None:
-        """Forget every entry; ids start again at 1."""
+        """Forget every entry; ids start again at 1, and requests still in flight stay out."""
         with self._lock:
             self._entries.clear()
             self._ids = itertools.count(1)
+            self.generation += 1
 
     def entries(self, where: JournalFilter | None = None, limit: int | None = None) -> list[JournalEntry]:
         """Newest first."""

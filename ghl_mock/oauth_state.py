@@ -38,6 +38,8 @@ class ConsentRequest:
     #: The start request's ``X-Mock-Session`` and ``X-Mock-Scenario``, for the browser pages.
     session: str | None = None
     scenario: str | None = None
+    #: When the state expires (epoch seconds); its nonce is remembered as used until then.
+    expires: float = 0.0
 
 
 def _b64(data: bytes) -> str:
@@ -61,8 +63,9 @@ def sign_state(secret: str, request: ConsentRequest, ttl: int, now: float | None
     """An HS256 JWT, encoded here rather than by PyJWT: it is on every start request's path and
     PyJWT's encode was half of that path's time (bench/). PyJWT verifies it (``read_state``), and
     tests/test_consent_page.py checks the two agree."""
-    issued = int(time.time() if now is None else now)
-    claims: dict[str, object] = {"aud": STATE_AUDIENCE, "exp": issued + ttl, "jti": request.nonce}
+    issued = time.time() if now is None else now
+    # Milliseconds (RFC 7519 allows a fraction): used states are told apart by expiry (state.py).
+    claims: dict[str, object] = {"aud": STATE_AUDIENCE, "exp": round(issued + ttl, 3), "jti": request.nonce}
     # Short claim names and no empty ones: the state rides in the 302's Location, which every
     # client parses (httpx re-parses it for each redirect response), so its length is paid per call.
     for claim, value in (
@@ -119,8 +122,9 @@ def read_state(secret: str, state: str | None) -> ConsentRequest:
             outcome=_opt(claims, _OUTCOME),
             session=_opt(claims, _SESSION),
             scenario=_opt(claims, _SCENARIO),
+            expires=float(claims["exp"]),
         )
-    except (KeyError, TypeError):
+    except (KeyError, TypeError, ValueError):
         raise StateError("the state is signed but incomplete") from None
 
 

@@ -25,6 +25,7 @@ from ghl_mock.operations import Operation
 from ghl_mock.platforms import Platform
 from ghl_mock.scenarios import actions
 from ghl_mock.scenarios.engine import API_ENDPOINTS, DEFAULT_SESSION, Decision, RequestView
+from ghl_mock.scenarios.names import unknown_scenario
 from ghl_mock.validation import validate_body
 from ghl_mock.wire import SCENARIO_HEADER, SESSION_HEADER, SESSION_KEY, STEP_HEADER, STEP_KEY
 
@@ -106,8 +107,7 @@ def decide(
     if only is None and not engine.has_active:
         return None  # the common case: nothing scripted applies
     if only is not None and not engine.knows(only):
-        known = ", ".join(sorted(engine.scenarios)) or "(none loaded)"
-        raise MockUsageError(f"{SCENARIO_HEADER}: no scenario named {only!r}; loaded: {known}")
+        raise MockUsageError(f"{SCENARIO_HEADER}: {unknown_scenario(only, engine.scenarios)}")
     view = RequestView(kind, request.method, request.query_params.multi_items(), Headers(scope=request.scope), platform)
     return engine.decide(view, session, only)
 
@@ -119,8 +119,9 @@ async def act(
     scope = request.scope
     label = decision.label
     scope[STEP_KEY] = label
-    if decision.delay_seconds:
-        await actions.delay(decision.delay_seconds, ctx.state.stopping)
+    if decision.delay_seconds and not await actions.delay(decision.delay_seconds, ctx.state.stopping, scope):
+        diagnose(scope, None, "the client disconnected during the scripted delay")
+        return actions.EmptyReplyResponse()  # nothing to answer: the connection is gone
     step = decision.step
     action = step.action
     response: Response

@@ -75,7 +75,11 @@ def _prepare(mock: GhlMock, request: pytest.FixtureRequest) -> None:
         try:
             mock.use_scenario(*marker.args)
         except GhlMockError as exc:
-            pytest.fail(f"@pytest.mark.ghl_scenario: {exc}", pytrace=False)
+            problem = str(exc)
+        else:
+            return
+        # Outside the except block: failing inside it would print the message twice (chained).
+        pytest.fail(f"@pytest.mark.ghl_scenario: {problem}", pytrace=False)
 
 
 @pytest.fixture(scope="session")

@@ -55,7 +55,7 @@ class Recorder:
         """Run ``app``; journal the request when ``journalled`` (else only the access log wants it)."""
         began = time.perf_counter()
         at = time.time()
-        entry_id = self.journal.next_id() if journalled else 0
+        entry_id, generation = self.journal.next_id() if journalled else (0, 0)
         status: int | None = None
 
         async def watch(message: Message) -> None:
@@ -77,10 +77,17 @@ class Recorder:
             if self.access_log is not None and status is not None:
                 self.access_log.line(scope, status)
             if journalled:
-                self._add(scope, entry_id, at, began, status, failure)
+                self._add(scope, entry_id, generation, at, began, status, failure)
 
     def _add(
-        self, scope: Scope, entry_id: int, at: float, began: float, status: int | None, failure: str | None
+        self,
+        scope: Scope,
+        entry_id: int,
+        generation: int,
+        at: float,
+        began: float,
+        status: int | None,
+        failure: str | None,
     ) -> None:
         request = _pick(scope["headers"], _REQUEST_HEADERS)
         client = scope.get("client")
@@ -103,7 +110,8 @@ class Recorder:
                 or (failure[:MAX_TEXT] if failure else None)
                 or (None if status else "no response sent"),
                 _text(scope.get(STEP_KEY)),
-            )
+            ),
+            generation,
         )
 
 

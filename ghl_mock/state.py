@@ -9,17 +9,27 @@ import secrets
 import threading
 import time
 from collections import OrderedDict, deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ghl_mock.journal import Journal
 from ghl_mock.platforms import AccountRecord, DemoItem
 from ghl_mock.scenarios.engine import ScenarioEngine
 
-#: At most this many grants are remembered; the oldest is forgotten first.
+#: At most this many grants are remembered, and at most GRANT_BYTES of them (ids are not capped in
+#: length: HighLevel's limit is unknown); the oldest is forgotten first.
 MAX_GRANTS = 10_000
+GRANT_BYTES = 8 * 1024 * 1024
+#: Used consent states are remembered until their state expires. More than this many at once: the
+#: oldest is forgotten and every state expiring no later than it is refused from then on (the
+#: watermark), so a forgotten state can never complete a second time.
 MAX_USED_STATES = 10_000
-#: At most this many connected accounts across all locations; the oldest is forgotten first.
+#: At most this many connected accounts across all locations, and at most ACCOUNT_BYTES of them;
+#: the oldest is forgotten first.
 MAX_ACCOUNTS = 10_000
+ACCOUNT_BYTES = 8 * 1024 * 1024
+#: What a stored entry costs beyond its strings (the object, its dict slot), roughly.
+ENTRY_OVERHEAD = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,12 +73,28 @@ def new_account_id() -> str:
     return secrets.token_hex(12)
 
 
+def grant_bytes(grant: Grant) -> int:
+    return ENTRY_OVERHEAD + len(grant.account_id) + len(grant.platform) + len(grant.location_id) + len(grant.user_id)
+
+
+def account_bytes(account: ConnectedAccount) -> int:
+    # The record's own strings come from the fixtures (shared); its ids are the grant's.
+    return 2 * ENTRY_OVERHEAD + len(account.id) + len(account.location_id) + len(account.oauth_id)
+
+
 class MockState:
     def __init__(self, engine: ScenarioEngine | None = None, journal: Journal | None = None):
         self._lock = threading.Lock()
         self._grants: OrderedDict[str, Grant] = OrderedDict()
-        self._used_states: OrderedDict[str, None] = OrderedDict()
+        self._grant_bytes = 0
+        #: nonce -> when its state expires
+        self._used_states: OrderedDict[str, float] = OrderedDict()
+        #: States expiring no later than this are refused (see MAX_USED_STATES).
+        self._state_watermark = 0.0
         self._accounts: OrderedDict[str, ConnectedAccount] = OrderedDict()
+        self._account_bytes = 0
+        #: Caches elsewhere that a full reset also clears (the token verifier's).
+        self._on_reset: list[Callable[[], None]] = []
         self.engine = engine or ScenarioEngine({})
         self.journal = journal or Journal(1000)
         #: Tracebacks of exceptions raised while serving requests (the newest 100), until reset.
@@ -84,11 +110,31 @@ class MockState:
             return
         with self._lock:
             self._grants.clear()
+            self._grant_bytes = 0
             self._used_states.clear()
+            self._state_watermark = 0.0
             self._accounts.clear()
+            self._account_bytes = 0
             self._errors.clear()
         self.engine.reset()
         self.journal.clear()
+        for clear in self._on_reset:
+            clear()
+
+    def on_reset(self, clear: Callable[[], None]) -> None:
+        """Have a full reset also call ``clear`` (a cache that lives outside this object)."""
+        self._on_reset.append(clear)
+
+    def sizes(self) -> dict[str, int]:
+        """What the stores hold, in entries and estimated bytes (for tests and the soak)."""
+        with self._lock:
+            return {
+                "grants": len(self._grants),
+                "grantBytes": self._grant_bytes,
+                "accounts": len(self._accounts),
+                "accountBytes": self._account_bytes,
+                "usedStates": len(self._used_states),
+            }
 
     def add_grant(
         self, platform: str, location_id: str, user_id: str, items: tuple[DemoItem, ...], *, store: bool = True
@@ -98,8 +144,10 @@ class MockState:
         if store:
             with self._lock:
                 self._grants[grant.account_id] = grant
-                while len(self._grants) > MAX_GRANTS:
-                    self._grants.popitem(last=False)
+                self._grant_bytes += grant_bytes(grant)
+                while len(self._grants) > MAX_GRANTS or (self._grant_bytes > GRANT_BYTES and len(self._grants) > 1):
+                    _, old = self._grants.popitem(last=False)
+                    self._grant_bytes -= grant_bytes(old)
         return grant
 
     def connect(self, grant: Grant, record: AccountRecord) -> tuple[ConnectedAccount, bool]:
@@ -130,10 +178,16 @@ class MockState:
                 updated_at=now,
                 expire=grant.created_at + ACCOUNT_LIFETIME,
             )
+            if previous is not None:
+                self._account_bytes -= account_bytes(previous)
             self._accounts[key] = account
+            self._account_bytes += account_bytes(account)
             self._accounts.move_to_end(key)
-            while len(self._accounts) > MAX_ACCOUNTS:
-                self._accounts.popitem(last=False)
+            while len(self._accounts) > MAX_ACCOUNTS or (
+                self._account_bytes > ACCOUNT_BYTES and len(self._accounts) > 1
+            ):
+                _, old = self._accounts.popitem(last=False)
+                self._account_bytes -= account_bytes(old)
         return account, previous is None
 
     def accounts(self, location_id: str, platform: str | None = None) -> list[ConnectedAccount]:
@@ -161,6 +215,7 @@ class MockState:
             if account is None or account.location_id != location_id:
                 return None
             del self._accounts[account_id]
+            self._account_bytes -= account_bytes(account)
             return account
 
     def record_error(self, text: str) -> None:
@@ -188,12 +243,26 @@ class MockState:
         with self._lock:
             return self._grants.get(account_id)
 
-    def use_state(self, nonce: str) -> bool:
-        """Mark a consent state as used; False if it already was (a replayed finish)."""
+    def use_state(self, nonce: str, expires: float, now: float | None = None) -> str | None:
+        """Mark a consent state as used until it expires; why it cannot be used, if it cannot
+        (a replayed finish, or one older than the used states the mock can remember)."""
+        now = time.time() if now is None else now
         with self._lock:
-            if nonce in self._used_states:
-                return False
-            self._used_states[nonce] = None
-            while len(self._used_states) > MAX_USED_STATES:
-                self._used_states.popitem(last=False)
-            return True
+            used = self._used_states
+            while used:  # expired states cannot be replayed anyway (their signature says so)
+                oldest = next(iter(used))
+                if used[oldest] > now:
+                    break
+                del used[oldest]
+            if nonce in used:
+                return "this authorization was already completed; start the flow again"
+            if expires <= self._state_watermark:
+                return (
+                    f"this authorization is older than the last {MAX_USED_STATES} completed ones, which is"
+                    " all ghl-mock remembers; start the flow again"
+                )
+            used[nonce] = expires
+            while len(used) > MAX_USED_STATES:
+                _, forgotten = used.popitem(last=False)
+                self._state_watermark = max(self._state_watermark, forgotten)
+            return None

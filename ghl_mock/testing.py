@@ -25,6 +25,7 @@ from ghl_mock.live import LiveServer
 from ghl_mock.operations import Operation, account_operation, operation, path_of
 from ghl_mock.platforms import PLATFORMS, SOCIAL_PLANNER_SCOPES, Api, Kind
 from ghl_mock.scenarios.loader import ScenarioError, runtime_scenario
+from ghl_mock.scenarios.names import unknown_scenario
 from ghl_mock.settings import Settings
 from ghl_mock.tokens import AuthClass, mint_token
 from ghl_mock.versions import generation
@@ -89,8 +90,7 @@ class _LocalBackend:
         try:
             self.ctx.state.engine.activate(name)
         except KeyError:
-            known = ", ".join(sorted(self.ctx.state.engine.scenarios)) or "(none)"
-            raise GhlMockError(f"ghl-mock has no scenario named {name!r}; loaded: {known}") from None
+            raise GhlMockError(f"ghl-mock has {unknown_scenario(name, self.ctx.state.engine.scenarios)}") from None
 
     def deactivate(self, name: str) -> None:
         self.ctx.state.engine.deactivate(name)
@@ -113,7 +113,7 @@ class _LocalBackend:
         try:
             self.ctx.state.engine.remove(name)
         except KeyError:
-            raise GhlMockError(f"ghl-mock has no scenario named {name!r}") from None
+            raise GhlMockError(f"ghl-mock has {unknown_scenario(name, self.ctx.state.engine.scenarios)}") from None
         except ValueError as exc:
             raise GhlMockError(str(exc)) from None
 

@@ -12,7 +12,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 import jwt
 
@@ -22,6 +22,7 @@ from ghl_mock.masking import mask
 from ghl_mock.rules import TOKEN_INVALID_JWT, TOKEN_INVALID_PIT, Rule
 
 AuthClass = Literal["Location", "Company"]
+V = TypeVar("V")
 ALGORITHM = "HS256"
 ISSUER = "ghl-mock"
 #: HighLevel access tokens live about a day (`expires_in: 86399`).
@@ -87,8 +88,11 @@ def bearer_of(authorization: str | None) -> str:
 
 
 #: Verified JWTs remembered (with their expiry) so a client's repeated token is not re-decoded;
-#: refused ones likewise, with the reason. Longer tokens are checked every time, never kept.
+#: refused ones likewise, with the reason: at most this many in each, each holding at most
+#: TOKEN_CACHE_BYTES of token text. Tokens longer than MAX_CACHED_TOKEN are checked every time,
+#: never kept. A full reset empties both.
 TOKEN_CACHE_SIZE = 4096
+TOKEN_CACHE_BYTES = 2 * 1024 * 1024
 MAX_CACHED_TOKEN = 4096
 
 
@@ -111,8 +115,8 @@ class TokenVerifier:
     def __init__(self, secret: str, fixtures: Fixtures):
         self._secret = secret
         self._fixtures = fixtures
-        self._verified: OrderedDict[str, tuple[Principal, float]] = OrderedDict()
-        self._refused: OrderedDict[str, tuple[Rule, str]] = OrderedDict()
+        self._verified: _Cache[tuple[Principal, float]] = _Cache()
+        self._refused: _Cache[tuple[Rule, str]] = _Cache()
         self._lock = threading.Lock()
 
     def clear(self) -> None:
@@ -120,6 +124,15 @@ class TokenVerifier:
         with self._lock:
             self._verified.clear()
             self._refused.clear()
+
+    def cached(self) -> dict[str, int]:
+        """How many verdicts are remembered, and the bytes of their tokens."""
+        with self._lock:
+            return {
+                "verified": len(self._verified.items),
+                "refused": len(self._refused.items),
+                "bytes": self._verified.bytes + self._refused.bytes,
+            }
 
     def resolve(self, token: str) -> Principal:
         if token.lstrip().startswith("pit-"):
@@ -136,8 +149,8 @@ class TokenVerifier:
 
     def _resolve_jwt(self, token: str) -> Principal:
         with self._lock:
-            cached = self._verified.get(token)
-            refused = self._refused.get(token)
+            cached = self._verified.items.get(token)
+            refused = self._refused.items.get(token)
         if refused is not None:
             raise ApiError(*refused)
         if cached is not None:
@@ -145,7 +158,7 @@ class TokenVerifier:
             if time.time() < expires:
                 return principal
             with self._lock:
-                self._verified.pop(token, None)
+                self._verified.pop(token)
             raise ApiError(TOKEN_INVALID_JWT, "token expired")
         try:
             principal, expires = self._verify_jwt(token)
@@ -175,11 +188,35 @@ class TokenVerifier:
         return principal, float(claims["exp"])
 
 
-def _remember(lock: threading.Lock, cache: OrderedDict[str, Any], token: str, verdict: Any) -> None:
+class _Cache(Generic[V]):
+    """Token -> verdict, oldest first, bounded by count and by the bytes of its tokens."""
+
+    __slots__ = ("bytes", "items")
+
+    def __init__(self) -> None:
+        self.items: OrderedDict[str, V] = OrderedDict()
+        self.bytes = 0
+
+    def clear(self) -> None:
+        self.items.clear()
+        self.bytes = 0
+
+    def pop(self, token: str) -> None:
+        if self.items.pop(token, None) is not None:
+            self.bytes -= len(token)
+
+    def put(self, token: str, verdict: V) -> None:
+        if token not in self.items:
+            self.bytes += len(token)
+        self.items[token] = verdict
+        while self.items and (len(self.items) > TOKEN_CACHE_SIZE or self.bytes > TOKEN_CACHE_BYTES):
+            old, _ = self.items.popitem(last=False)
+            self.bytes -= len(old)
+
+
+def _remember(lock: threading.Lock, cache: _Cache[Any], token: str, verdict: Any) -> None:
     with lock:
-        cache[token] = verdict
-        if len(cache) > TOKEN_CACHE_SIZE:
-            cache.popitem(last=False)
+        cache.put(token, verdict)
 
 
 def _principal_from_claims(claims: dict[str, Any]) -> Principal:

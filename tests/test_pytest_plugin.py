@@ -187,10 +187,19 @@ import pytest
 @pytest.mark.ghl_scenario("no-such-thing")
 def test_it(ghl_mock):
     pass
+
+@pytest.mark.ghl_scenario("rate-limitd")
+def test_misspelt(ghl_mock):
+    pass
 """
     result = run(pytester, source)
-    result.assert_outcomes(errors=1)
+    result.assert_outcomes(errors=2)
     result.stdout.fnmatch_lines(["*@pytest.mark.ghl_scenario: ghl-mock has no scenario named 'no-such-thing'*"])
+    out = result.stdout.str()
+    assert "'rate-limitd' (did you mean 'rate-limited'?)" in out
+    assert out.count("has no scenario named 'rate-limitd'") == 1, out  # once, not chained twice
+    assert "During handling of the above exception" not in out
+    assert "… and " in out and "more (GET /__mock/scenarios lists them all)" in out  # not all 38 names
 
 
 def test_server_thread_errors_surface_in_the_test(pytester: pytest.Pytester) -> None:

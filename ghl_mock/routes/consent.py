@@ -150,8 +150,9 @@ async def finish_page(
     effect = request.query_params.get("effect")
     if effect is not None and effect not in EFFECTS:
         return state_error(request, platform, f"effect must be one of {', '.join(EFFECTS)}")
-    if not ctx.state.use_state(consent.nonce):
-        return state_error(request, platform, "this authorization was already completed; start the flow again")
+    refused = ctx.state.use_state(consent.nonce, consent.expires)
+    if refused is not None:
+        return state_error(request, platform, refused)
     outcome: Literal["approve", "cancel"] = "approve" if decision == "approve" else "cancel"
     account_id = None
     # What a reconnect reports: the accounts connected before this grant (seeded, then the state's).

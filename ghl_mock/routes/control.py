@@ -18,6 +18,7 @@ from ghl_mock.control_openapi import control_openapi as control_document
 from ghl_mock.errors import mock_usage_error
 from ghl_mock.journal import JournalFilter
 from ghl_mock.pages import page
+from ghl_mock.scenarios.names import unknown_scenario
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -158,8 +159,7 @@ async def remove_scenario(request: Request) -> Response:
     try:
         engine.remove(name)
     except KeyError:
-        known = ", ".join(sorted(engine.scenarios)) or "(none loaded)"
-        return mock_usage_error(f"no scenario named {name!r}; loaded: {known}", 404)
+        return mock_usage_error(unknown_scenario(name, engine.scenarios), 404)
     except ValueError as exc:
         return mock_usage_error(str(exc), 409)
     return JSONResponse({"removed": name, "active": engine.active})
@@ -180,8 +180,7 @@ def _toggle(request: Request, *, on: bool) -> Response:
     name = request.path_params["name"]
     engine = ctx.state.engine
     if not engine.knows(name):
-        known = ", ".join(sorted(engine.scenarios)) or "(none loaded)"
-        return mock_usage_error(f"no scenario named {name!r}; loaded: {known}", 404)
+        return mock_usage_error(unknown_scenario(name, engine.scenarios), 404)
     (engine.activate if on else engine.deactivate)(name)
     return JSONResponse({"active": engine.active})
 

@@ -201,15 +201,21 @@ async def hang(scope: Scope, receive: Receive, seconds: float, stopping: threadi
     return True
 
 
-async def delay(seconds: float, stopping: threading.Event) -> None:
-    """Scripted latency, cut short when the server shuts down (so shutdown stays graceful)."""
+async def delay(seconds: float, stopping: threading.Event, scope: Scope | None = None) -> bool:
+    """Scripted latency, cut short when the server shuts down (so shutdown stays graceful) or the
+    client disconnects. False: the client went away (its connection is closed; answer nothing)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + seconds
+    # The connection itself, not ``receive()``: reading would take a request body the handler needs.
+    transport = transport_of(scope) if scope is not None else None
     while not stopping.is_set():
+        if transport is not None and transport.is_closing():
+            return False
         remaining = deadline - loop.time()
         if remaining <= 0:
-            return
+            return True
         await asyncio.sleep(min(remaining, 0.05))
+    return True
 
 
 async def empty_reply(scope: Scope) -> None:

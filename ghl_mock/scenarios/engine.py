@@ -14,6 +14,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from ghl_mock.errors import MockUsageError
 from ghl_mock.operations import KINDS
 from ghl_mock.scenarios.loader import LoadedScenario
 from ghl_mock.scenarios.model import Delay, Match, Step
@@ -21,8 +22,15 @@ from ghl_mock.scenarios.model import Delay, Match, Step
 DEFAULT_SESSION = "default"
 #: What ``endpoint: any`` matches: HighLevel's API operations. The browser pages match only by name.
 API_ENDPOINTS = KINDS
-#: At most this many (session, scenario) cursors are kept; the least recently used goes first.
+#: At most this many (session, scenario) cursors are kept until a reset. None is ever forgotten (a
+#: forgotten cursor would replay its scenario from step 1): a new session beyond the limit gets
+#: the mock's own 400 telling the user to reset between tests. Session names are capped at
+#: pipeline.MAX_SESSION_KEY characters, so the table stays bounded in bytes too.
 MAX_CURSORS = 10_000
+
+
+class SessionsFull(MockUsageError):
+    """No room for another session's position in a scenario."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,7 +236,15 @@ class ScenarioEngine:
     def _consume(self, loaded: LoadedScenario, session: str, request: RequestView) -> Decision | None:
         steps = loaded.scenario.steps
         key = (session, loaded.name)
-        cursor = self._cursors.get(key) or _Cursor()
+        cursor = self._cursors.get(key)
+        if cursor is None:
+            if len(self._cursors) >= MAX_CURSORS and matches(steps[0].match, request):
+                raise SessionsFull(
+                    f"ghl-mock keeps scenario positions for at most {MAX_CURSORS} sessions until a reset, and"
+                    f" all are in use; reset between tests (POST /__mock/reset) to run scenario {loaded.name!r}"
+                    " for a new session"
+                )
+            cursor = _Cursor()
         index = cursor.index
         if index >= len(steps):
             if loaded.scenario.when_exhausted == "fall_through":
@@ -243,9 +259,6 @@ class ScenarioEngine:
                 cursor.index += 1
                 cursor.used = 0
         self._cursors[key] = cursor
-        self._cursors.move_to_end(key)
-        while len(self._cursors) > MAX_CURSORS:
-            self._cursors.popitem(last=False)
         return Decision(loaded.name, index, step, self._delay(step.delay))
 
     def _delay(self, delay: Delay | None) -> float:
