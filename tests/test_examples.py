@@ -53,8 +53,18 @@ def node_tools() -> tuple[str, str]:
 def test_node_sdk_example() -> None:
     node, npm = node_tools()
     example = EXAMPLES / "node-sdk"
-    if not (example / "node_modules" / "@gohighlevel" / "api-client").is_dir():
+    modules = example / "node_modules"
+    installed = modules / ".package-lock.json"  # npm's record of what node_modules holds
+    stale = (
+        not (modules / "@gohighlevel" / "api-client").is_dir()
+        or not installed.is_file()
+        or installed.stat().st_mtime < (example / "package-lock.json").stat().st_mtime
+        # "file:../../js" is a symlink to this checkout's helper (a copied tree would be stale)
+        or (modules / "ghl-mock").resolve() != ROOT / "js"
+    )
+    if stale:
         run([npm, "ci", "--no-audit", "--no-fund"], example)
-    with LiveServer(create_app(Settings())) as server:
-        out = run([node, "--test"], example, env={"GHL_MOCK_URL": server.url}, timeout=120)
-    assert "# pass 11" in out and "# fail 0" in out
+    # Each test file starts its own mock with this command (GhlMock.start()); no GHL_MOCK_URL.
+    env = {"GHL_MOCK_COMMAND": f"{sys.executable} -m ghl_mock serve", "GHL_MOCK_URL": ""}
+    out = run([node, "--test", "--test-reporter=tap"], example, env=env, timeout=120)
+    assert "# pass 11" in out and "# fail 0" in out, out

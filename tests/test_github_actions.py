@@ -125,3 +125,25 @@ def test_a_workflow_without_the_package_variable_says_what_to_set(tmp_path: Path
     assert (
         "Test" not in ran and "ghl-mock journal and log (on failure)" in ran
     )  # as a runner: skipped, then the failure step
+
+
+def test_the_node_workflow_runs_the_node_example(wheel: Path, tmp_path: Path) -> None:
+    """The Node example as a user's repository holds it: the helper beside it where its
+    ``file:../../js`` dependency points, as in this repository."""
+    shutil.copytree(ROOT / "js", tmp_path / "js", ignore=shutil.ignore_patterns("node_modules"))
+    ran = run_job(
+        WORKFLOWS / "node.yml",
+        ROOT / "examples" / "node-sdk",
+        tmp_path / "examples" / "node-sdk",
+        {"GHL_MOCK_PACKAGE": str(wheel)},
+    )
+    assert ran == [
+        "actions/checkout",
+        "actions/setup-python",
+        "actions/setup-node",
+        "Install ghl-mock",
+        "Start ghl-mock",
+        "Wait for ghl-mock",
+        "Install the project",
+        "Test",
+    ], "\n".join(ran)

@@ -20,9 +20,11 @@ def readme_block(pattern: str) -> str:
 
 
 def test_readme_scenario_run(tmp_path: Path) -> None:
-    scenario = readme_block(r"```yaml\n# scenarios/my-flaky\.yaml\n(.*?)```")
-    (tmp_path / "my-flaky.yaml").write_text(scenario)
-    serve = shlex.split(readme_block(r"```sh\n(\.venv/bin/ghl-mock serve --scenario my-flaky)\n```"))
+    scenario = readme_block(r"```yaml\n# my-scenarios/my-flaky\.yaml\n(.*?)```")
+    (tmp_path / "my-scenarios").mkdir()
+    (tmp_path / "my-scenarios" / "my-flaky.yaml").write_text(scenario)
+    serve = shlex.split(readme_block(r"```sh\n(\.venv/bin/ghl-mock serve --port 8081 .*?)\n```"))
+    assert "--scenarios-dir" not in serve and "8080" not in serve  # the library stays, make run's port too
     loop = readme_block(r"```sh\n(for i in 1 2 3; do.*?done)\n```")
     expected = readme_block(r"```text\n(401 my-flaky/1.*?)\n```").splitlines()
     curl = shlex.split(re.search(r"curl .*?(?=\ndone)", loop, re.S).group(0).replace("\\\n", " "))  # type: ignore[union-attr]
@@ -30,18 +32,18 @@ def test_readme_scenario_run(tmp_path: Path) -> None:
     hdrs = dict(h.split(": ", 1) for h in curl[curl.index("-w") + 4 :: 2])
 
     proc = subprocess.Popen(
-        [sys.executable, "-m", "ghl_mock", *serve[1:], "--port", "0", "--scenarios-dir", str(tmp_path)],
+        [sys.executable, "-m", "ghl_mock", *serve[1:], "--port", "0"],  # a free port, not 8081
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        cwd=ROOT,
+        cwd=tmp_path,  # the user's project: my-scenarios/ is relative to it
     )
     try:
         assert proc.stdout is not None
         ready = proc.stdout.readline().strip()
         base = ready.removeprefix("ghl-mock ready on ")
         assert base.startswith("http://127.0.0.1:"), ready
-        responses = [httpx.get(url.replace("http://127.0.0.1:8080", base), headers=hdrs) for _ in range(3)]
+        responses = [httpx.get(url.replace("http://127.0.0.1:8081", base), headers=hdrs) for _ in range(3)]
         seen = [f"{r.status_code} {r.headers.get('x-ghl-mock-step', '')}".strip() for r in responses]
         assert seen == expected
         assert responses[0].text == '{"statusCode":401,"message":"Invalid JWT"}'

@@ -1,16 +1,16 @@
-// HighLevel's official Node SDK (@gohighlevel/api-client) against ghl-mock.
-// Run:  GHL_MOCK_URL=http://127.0.0.1:8080 npm test   (with `ghl-mock serve` running)
+// HighLevel's official Node SDK (@gohighlevel/api-client) against ghl-mock, through ghl-mock's helper.
+// Run:  npm test   (each file starts its own mock; see README.md)
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { GHLAuthenticationError } from "@gohighlevel/api-client";
-import { LOCATION, MOCK, approve, client, reset, startOauth } from "./helpers.mjs";
+import { LOCATION, client, mock, startOauth } from "./helpers.mjs";
 
 test("start, consent, then getTiktokBusinessProfile", async () => {
-  await reset();
   const ghl = client();
   const consentUrl = await startOauth(ghl, "startTiktokBusinessOauth");
   assert.match(consentUrl, /\/__mock\/oauth\/tiktok-business\/consent\?state=/);
-  const payload = await approve(consentUrl);
+  // What the popup does: the consent page, Authorize, the message the finish page posts.
+  const { payload } = await mock.finish(consentUrl);
   assert.equal(payload.page, "social_media_posting");
   assert.equal(payload.platform, "tiktok-business");
   const profile = await ghl.socialMediaPosting.getTiktokBusinessProfile({
@@ -22,15 +22,16 @@ test("start, consent, then getTiktokBusinessProfile", async () => {
     profile.results.profile.map((p) => p.username),
     ["demo_bakery", "demo_bakery_cakes"],
   );
+  await mock.assertCalled({ path: "/oauth/tiktok-business/start", status: 302, times: 1 });
 });
 
 test("a documented 401 reaches the SDK as GHLAuthenticationError with HighLevel's message", async () => {
-  await reset();
   const ghl = client();
   await assert.rejects(
     () =>
       ghl.socialMediaPosting.getTiktokBusinessProfile(
         { locationId: LOCATION, accountId: "658a9b6833b91e0ecb8f3958" },
+        // The scenario for this one request only (X-Mock-Scenario); HighLevel ignores the header.
         { headers: { "X-Mock-Scenario": "missing-scope" } },
       ),
     (error) => {
@@ -43,21 +44,20 @@ test("a documented 401 reaches the SDK as GHLAuthenticationError with HighLevel'
 });
 
 test("the SDK's rate-limit retry gets through three burst 429s", async () => {
-  await reset();
+  const { payload } = await mock.connect(); // a TikTok Business grant, no browser
+  await mock.useScenario("rate-limited");
   const ghl = client({ rateLimitRetry: { maxRetries: 3, maxDelayMs: 20 } });
-  const consentUrl = await startOauth(ghl, "startTiktokBusinessOauth");
-  const payload = await approve(consentUrl);
-  const profile = await ghl.socialMediaPosting.getTiktokBusinessProfile(
-    { locationId: LOCATION, accountId: payload.accountId },
-    { headers: { "X-Mock-Scenario": "rate-limited" } },
-  );
+  const profile = await ghl.socialMediaPosting.getTiktokBusinessProfile({
+    locationId: LOCATION,
+    accountId: payload.accountId,
+  });
   assert.equal(profile.success, true);
-  const journal = await (await fetch(`${MOCK}/__mock/verify?step=rate-limited`)).json();
-  assert.equal(journal.count, 3);
+  const path = `/oauth/${LOCATION}/tiktok-business/accounts/${payload.accountId}`;
+  await mock.assertCalled({ path, step: "rate-limited", status: 429, times: 3 });
+  await mock.assertCalled({ path, status: 200, times: 1 });
 });
 
 test("an unknown accountId is the documented 400", async () => {
-  await reset();
   await assert.rejects(
     () => client().socialMediaPosting.getTiktokBusinessProfile({ locationId: LOCATION, accountId: "nope" }),
     (error) => error.statusCode === 400 && error.message === "OAuth account not found",

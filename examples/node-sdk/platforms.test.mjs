@@ -1,10 +1,10 @@
 // Every Social Planner OAuth platform through the SDK's own per-platform methods, unchanged:
 // start (redirects off), the consent page, get, attach, then getAccount and deleteAccount.
-// Run:  GHL_MOCK_URL=http://127.0.0.1:8080 npm test   (with `ghl-mock serve` running)
+// Run:  npm test   (each file starts its own mock; see README.md)
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { GHLValidationError } from "@gohighlevel/api-client";
-import { LOCATION, approve, client, reset, startOauth } from "./helpers.mjs";
+import { LOCATION, client, mock, startOauth } from "./helpers.mjs";
 
 function assertTypes(item, types) {
   for (const [key, type] of Object.entries(types)) {
@@ -109,12 +109,11 @@ const PLATFORMS = {
 
 for (const [platform, p] of Object.entries(PLATFORMS)) {
   test(`${platform}: ${p.start}, consent, ${p.get}, ${p.attach}, getAccount, deleteAccount`, async () => {
-    await reset();
     const ghl = client();
     const smp = ghl.socialMediaPosting;
     const consentUrl = await startOauth(ghl, p.start);
     assert.match(consentUrl, new RegExp(`/__mock/oauth/${platform}/consent\\?state=`));
-    const payload = await approve(consentUrl);
+    const { payload } = await mock.finish(consentUrl);
     assert.equal(payload.platform, platform);
     const ids = { locationId: LOCATION, accountId: payload.accountId };
 
@@ -138,6 +137,9 @@ for (const [platform, p] of Object.entries(PLATFORMS)) {
     assert.ok(account, `no oauthId ${payload.accountId} in ${JSON.stringify(listed.results.accounts)}`);
     assert.equal(account.platform, platform);
     assert.equal(account.profileId, attached.results.originId);
+    // The mock's own view agrees: one account connected from this grant.
+    const seen = (await mock.accounts({ locationId: LOCATION, platform })).accounts;
+    assert.deepEqual(seen.map((a) => [a.oauthId, a.originId]), [[payload.accountId, attached.results.originId]]);
 
     const deleted = await smp.deleteAccount({ locationId: LOCATION, id: account.id });
     assert.equal(deleted.success, true);
@@ -147,15 +149,15 @@ for (const [platform, p] of Object.entries(PLATFORMS)) {
   });
 }
 
-async function facebookGrant(ghl) {
-  const { accountId } = await approve(await startOauth(ghl, "startFacebookOauth"));
-  return { locationId: LOCATION, accountId };
+// A Facebook grant without the SDK's start: the mock runs start, consent and finish itself.
+async function facebookGrant() {
+  const { payload } = await mock.connect({ platform: "facebook" });
+  return { locationId: LOCATION, accountId: payload.accountId };
 }
 
 test("attachFacebookPageGroup without originId: GHLValidationError 422, messages joined", async () => {
-  await reset();
   const ghl = client();
-  const ids = await facebookGrant(ghl);
+  const ids = await facebookGrant();
   await assert.rejects(
     () => ghl.socialMediaPosting.attachFacebookPageGroup(ids, { type: "page", name: "Demo Bakery" }),
     (error) => {
@@ -173,9 +175,8 @@ test("attachFacebookPageGroup without originId: GHLValidationError 422, messages
 });
 
 test("a malformed JSON body (sent raw through the axios options) is a GHLValidationError: 400", async () => {
-  await reset();
   const ghl = client();
-  const ids = await facebookGrant(ghl);
+  const ids = await facebookGrant();
   // The SDK passes its options argument to axios; an identity transformRequest sends the string as is.
   const raw = { headers: { "Content-Type": "application/json" }, transformRequest: [(data) => data] };
   await assert.rejects(
