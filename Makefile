@@ -48,11 +48,14 @@ test: lint typecheck pytest
 # Benchmarks (not part of `make test`): needs wrk (Debian's package; installed here when root)
 # and, for the Prism column, npm; installs py-spy for the profiles. Rewrites docs/benchmarks.md.
 # BEFORE=dir adds an earlier checkout as one more side; BENCH_ARGS='--rounds 5 --seconds 10'.
+# Then the connection soak (bench/soak.py, about 40 s: 1,000 connections, health latency and RSS
+# limits; fails the target when one is broken); SOAK_ARGS='--connections 2000 --seconds 40'.
 bench: $(TESTSTAMP)
 	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } \
 		|| { echo "make bench needs wrk: sudo apt-get install -y wrk"; exit 2; }
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
 	$(BIN)/python bench/run.py $(if $(BEFORE),--before $(BEFORE)) $(BENCH_ARGS)
+	$(BIN)/python bench/soak.py $(SOAK_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

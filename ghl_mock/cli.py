@@ -11,28 +11,26 @@ from pydantic import ValidationError
 from pydantic_settings import SettingsError
 
 from ghl_mock.platforms import SOCIAL_PLANNER_SCOPES
-from ghl_mock.settings import Settings
+from ghl_mock.settings import Settings, SettingsEnvironmentError, env_name, problems
 from ghl_mock.tokens import DEFAULT_EXPIRES_IN, mint_token
 
 
 def load_settings(**given: Any) -> Settings:
-    """Settings from the options the user gave (others come from ``GHL_MOCK_*`` or defaults)."""
+    """Settings from the options the user gave (others come from ``GHL_MOCK_*`` or defaults).
+
+    A bad setting exits 2 with one line per problem: the setting, its option and variable, the
+    reason (or the variable alone, for a problem only the environment can have)."""
     overrides = {name: value for name, value in given.items() if value is not None}
     try:
         return Settings(**overrides)
     except ValidationError as exc:
-        lines = []
-        for error in exc.errors():
-            if not error["loc"]:  # a rule across several settings
-                lines.append(f"  {error['msg']}")
-                continue
-            field = str(error["loc"][0])
-            lines.append(f"  {field} ({_where(field)}): {error['msg']}")
-        click.echo("ghl-mock: invalid settings:\n" + "\n".join(lines), err=True)
-        sys.exit(2)
-    except SettingsError as exc:  # e.g. a list setting whose environment value is not JSON
-        click.echo(f'ghl-mock: invalid settings: {exc}; list values are JSON, e.g. \'["a", "b"]\'', err=True)
-        sys.exit(2)
+        lines = [f"  {name} ({_where(name)}): {reason}" if name else f"  {reason}" for name, reason in problems(exc)]
+    except SettingsEnvironmentError as exc:
+        lines = [f"  {variable}: {reason}" for variable, reason in exc.problems]
+    except SettingsError as exc:  # pydantic-settings' own, which the checks above should leave none of
+        lines = [f"  {exc}"]
+    click.echo("ghl-mock: invalid settings:\n" + "\n".join(lines), err=True)
+    sys.exit(2)
 
 
 #: Settings with no command-line option (environment only).
@@ -53,7 +51,7 @@ _EXTRA = click.option(
 
 
 def _where(field: str) -> str:
-    env = f"GHL_MOCK_{field.upper()}"
+    env = env_name(field)
     return env if field in _ENV_ONLY else f"{_OPTION.get(field, '--' + field.replace('_', '-'))} / {env}"
 
 
@@ -184,7 +182,8 @@ def validate(files: tuple[Path, ...], scenarios_dir: Path | None, extra_scenario
             click.echo(f"ok       {path}")
         except ScenarioError as exc:
             failed += 1
-            click.echo(f"invalid  {exc.file}: {exc.field}: {exc.reason}")
+            for line in str(exc).splitlines():  # every problem of the file, one line each
+                click.echo(f"invalid  {line}")
     click.echo(f"{len(paths) - failed} valid, {failed} invalid")
     sys.exit(1 if failed else 0)
 

@@ -1,30 +1,76 @@
-"""A server-level hook for faults an ASGI app cannot express: closing a connection with no
-reply, or in the middle of a body.
+"""uvicorn's HTTP protocol with what an ASGI app cannot do for itself: a connection's transport in
+each request's scope (faults that close a connection), and limits on the request head.
 
-``TrackingHTTPProtocol`` is uvicorn's HTTP protocol that puts each connection's own transport
-into the scope of every request it carries (``scope["ghl_mock.transport"]``). ``serve`` and
-``LiveServer`` use it. In-process (no socket) the key is absent, and the faults raise the httpx
-exception a client would get from a real socket instead. The transport is looked up per
-request, never by peer address: an in-process client's made-up address may be a live one's.
+``TrackingHTTPProtocol`` puts each connection's own transport into the scope of every request it
+carries (``scope["ghl_mock.transport"]``). ``serve`` and ``LiveServer`` use it. In-process (no
+socket) the key is absent, and the faults raise the httpx exception a client would get from a real
+socket instead. The transport is looked up per request, never by peer address: an in-process
+client's made-up address may be a live one's.
+
+The request head (request line and headers) of every request, on new and kept-alive connections
+alike, is held to two limits (issue #12); neither reaches the app, and both answer with a short
+``text/plain`` body and ``Connection: close``, then close (a lingering close: what the client still
+sends is read and dropped until it pauses for ``LINGER_SECONDS``, so no reset discards the answer):
+
+- **size**: more than ``HEAD_LIMIT_BYTES`` before the blank line that ends the head is
+  ``431 Request Header Fields Too Large``. Bytes are counted as they arrive, so an unterminated
+  header costs at most the limit, not what the client sends. A body is not counted.
+- **time**: a head not complete ``HEAD_TIMEOUT_SECONDS`` after the connection was accepted (its
+  first request) or after its first byte arrived (a later request on a kept-alive connection) is
+  ``408 Request Timeout``; a new connection that sent nothing is closed without an answer. The
+  deadline is fixed when the clock starts: a client dribbling a byte a second does not move it.
+  Waiting *between* requests is uvicorn's ``timeout_keep_alive`` (runtime.py).
+
+If a response is still being written on the connection (pipelined requests), it finishes and the
+connection closes after it instead. A pipelined head that starts inside the read that ends the
+request before it is counted from the connection's next read (at most one read more).
+
+Both of uvicorn's protocols get this: httptools (what uvicorn's "auto" picks, and uvicorn[standard]
+installs) and h11, the fallback when httptools is missing (``TrackingH11Protocol``).
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import cast
+import http
+from typing import Any, cast
 
+import h11
 from starlette.types import Receive, Scope, Send
-
-try:  # uvicorn's "auto" choice: httptools when installed, h11 otherwise
-    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as _Base
-except ImportError:  # pragma: no cover - uvicorn[standard] brings httptools
-    from uvicorn.protocols.http.h11_impl import H11Protocol as _Base  # type: ignore[assignment]
+from uvicorn.protocols.http.flow_control import FlowControl
+from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.server import ServerState
 
 TRANSPORT_KEY = "ghl_mock.transport"
 
+#: The most bytes a request head (request line and headers, up to its blank line) may take.
+#: 4x Node's 16 KiB default (HighLevel runs NestJS on Node): the API's own requests stay under
+#: 3 kB, but a browser sends the consent pages every cookie set for localhost by any other local
+#: server (cookies ignore ports), the usual cause of Node's 431 in local development.
+HEAD_LIMIT_BYTES = 64 * 1024
 
-class TrackingHTTPProtocol(_Base):
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+#: Seconds a request head may take to arrive (read by each new connection).
+HEAD_TIMEOUT_SECONDS = 10.0
+
+#: A refused connection is still read (and what arrives dropped) after its answer until its
+#: client has sent nothing for ``LINGER_SECONDS``, and at most ``LINGER_MAX_SECONDS``.
+LINGER_SECONDS = 2.0
+LINGER_MAX_SECONDS = 10.0
+
+
+class _HeadGuard(asyncio.Protocol):
+    """The part both protocols share. A subclass says when the parser waits for a head
+    (``_awaiting_head``) and calls ``_head_complete`` when one has been parsed."""
+
+    # Set by uvicorn's protocol classes.
+    app: Any
+    transport: asyncio.Transport
+    loop: asyncio.AbstractEventLoop
+    server_state: ServerState
+    flow: FlowControl
+    cycle: Any
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
         # Both uvicorn protocols start every request cycle with ``self.app``: wrapping it per
         # connection hands the app this connection's transport, whichever protocol runs.
@@ -35,6 +81,179 @@ class TrackingHTTPProtocol(_Base):
             await app(scope, receive, send)
 
         self.app = with_transport
+        self._head_limit = HEAD_LIMIT_BYTES
+        self._head_timeout = HEAD_TIMEOUT_SECONDS
+        self._head_bytes = 0  # of the head being received
+        self._heads = 0  # heads parsed on this connection
+        self._refused = False
+        self._head_timer: asyncio.TimerHandle | None = None
+        self._linger: asyncio.TimerHandle | None = None
+        self._last_read = self._linger_end = 0.0  # while lingering
+        self._start_head_clock()  # the first head is due within the timeout of the accept
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._stop_head_clock()
+        if self._linger is not None:
+            self._linger.cancel()
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        if self._refused:  # answered already (or lingering): dropped
+            self._last_read = self.loop.time()
+            return
+        if not self._awaiting_head():  # a body, or bytes queued behind a request in flight
+            super().data_received(data)
+            return
+        if len(data) > self._head_limit - self._head_bytes:
+            self._receive_past_the_limit(data)
+            return
+        self._head_bytes += len(data)
+        super().data_received(data)  # completing the head resets the count and stops the clock
+        if self._head_bytes and self._head_timer is None and not self.transport.is_closing():
+            self._start_head_clock()  # a kept-alive connection's next head: its first bytes
+
+    def _receive_past_the_limit(self, data: bytes) -> None:
+        """Feed what fits; if the head did not end in it, refuse. Else the rest is read normally."""
+        room = self._head_limit - self._head_bytes
+        heads = self._heads
+        self._head_bytes += room
+        if room:
+            super().data_received(data[:room])
+        if self._heads == heads:
+            if not (self._refused or self.transport.is_closing()):
+                self._refuse(431, f"The request line and headers exceed {self._head_limit} bytes.")
+            return
+        if not self.transport.is_closing() and self.transport.get_protocol() is self:  # not upgraded
+            self.data_received(data[room:])
+
+    # Hooks -------------------------------------------------------------------------------------
+
+    def _awaiting_head(self) -> bool:
+        raise NotImplementedError
+
+    def _release_head(self) -> None:
+        """Drop what the parser holds of the refused head (up to the limit), not at the close:
+        a lingering connection must cost no more than an idle one."""
+        raise NotImplementedError
+
+    def _head_complete(self) -> None:
+        self._heads += 1
+        self._head_bytes = 0
+        self._stop_head_clock()
+
+    # The head clock ----------------------------------------------------------------------------
+
+    def _start_head_clock(self) -> None:
+        self._head_timer = self.loop.call_later(self._head_timeout, self._head_timed_out)
+
+    def _stop_head_clock(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def _head_timed_out(self) -> None:
+        self._head_timer = None
+        if self._refused or self.transport.is_closing():
+            return
+        if self._head_bytes or self._response_in_flight():
+            self._refuse(408, f"The request line and headers did not arrive within {self._head_timeout:g} s.")
+        else:  # nothing was sent: nobody to answer
+            self._refused = True
+            self.transport.close()
+
+    # Refusing ----------------------------------------------------------------------------------
+
+    def _response_in_flight(self) -> bool:
+        return self.cycle is not None and not self.cycle.response_complete
+
+    def _refuse(self, status: int, message: str) -> None:
+        """Answer ``status`` and close; after the response in flight instead, if there is one."""
+        self._refused = True
+        self._stop_head_clock()
+        if self._response_in_flight():
+            self.cycle.keep_alive = False  # the answer being written is the connection's last
+            self.flow.pause_reading()
+            return
+        self._release_head()
+        body = message.encode("ascii")
+        lines = [f"HTTP/1.1 {status} {http.HTTPStatus(status).phrase}".encode("ascii")]
+        lines += [name + b": " + value for name, value in self.server_state.default_headers]
+        lines += [
+            b"content-type: text/plain; charset=utf-8",
+            b"content-length: " + str(len(body)).encode("ascii"),
+            b"connection: close",
+            b"",
+            body,
+        ]
+        self.transport.write(b"\r\n".join(lines))
+        if not self.transport.can_write_eof():  # pragma: no cover - TCP transports can
+            self.transport.close()
+            return
+        # A lingering close: the answer and a FIN now, what the client still sends read and
+        # dropped until it pauses, then close. Closing with unread data would send a reset, and
+        # a reset can discard the answer before the client reads it (a client slowed by a busy
+        # machine may still be writing its header seconds later).
+        self.transport.write_eof()
+        self._last_read = self.loop.time()
+        self._linger_end = self._last_read + LINGER_MAX_SECONDS
+        self._linger = self.loop.call_later(LINGER_SECONDS, self._linger_or_close)
+
+    def _linger_or_close(self) -> None:
+        """Close once the client has paused for ``LINGER_SECONDS`` (or the lingering is over)."""
+        quiet_from = self._last_read + LINGER_SECONDS
+        if self.loop.time() >= min(quiet_from, self._linger_end):
+            self._linger = None
+            self.transport.close()
+        else:  # still sending: look again when it may have paused
+            self._linger = self.loop.call_at(min(quiet_from, self._linger_end), self._linger_or_close)
+
+
+class TrackingH11Protocol(_HeadGuard, H11Protocol):
+    """On h11, uvicorn's fallback. h11's own head limit is set to ours (runtime.py)."""
+
+    def _awaiting_head(self) -> bool:
+        return self.conn.their_state is h11.IDLE
+
+    def _release_head(self) -> None:
+        self.conn = h11.Connection(h11.SERVER)
+
+    def handle_events(self) -> None:
+        cycle = self.cycle
+        super().handle_events()
+        if self.cycle is not cycle:  # a request was parsed: its head is complete
+            self._head_complete()
+
+
+try:  # uvicorn's "auto" choice: httptools when installed, h11 otherwise
+    import httptools
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+except ImportError:  # pragma: no cover - uvicorn[standard] brings httptools
+    TrackingHTTPProtocol: type[asyncio.Protocol] = TrackingH11Protocol
+else:
+
+    class TrackingHttpToolsProtocol(_HeadGuard, HttpToolsProtocol):
+        """On httptools: the parser's callbacks mark where a head ends and the next one starts."""
+
+        _in_head = True
+
+        def _awaiting_head(self) -> bool:
+            return self._in_head
+
+        def _release_head(self) -> None:
+            self.parser = httptools.HttpRequestParser(self)  # the old one holds the partial header
+            self.url = b""
+            self.headers = []
+
+        def on_headers_complete(self) -> None:
+            self._in_head = False
+            self._head_complete()
+            super().on_headers_complete()
+
+        def on_message_complete(self) -> None:
+            self._in_head = True
+            super().on_message_complete()
+
+    TrackingHTTPProtocol = TrackingHttpToolsProtocol
 
 
 def transport_of(scope: Scope) -> asyncio.Transport | None:

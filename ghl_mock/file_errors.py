@@ -7,16 +7,26 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from ghl_mock.wording import reason
+
 #: Parts pydantic adds to an error's location for a union member (``constrained-int``,
 #: ``literal['forever']``, ``function-after[...]``): not fields a user wrote.
 _UNION_TAG = re.compile(r"^(constrained-\w+|literal\[.*\]|function-\w+\[.*\]|int|str|float|bool|none)$")
 
 
+#: ``field`` of a problem with the whole file (missing, unreadable, too deep): there is no field to name.
+WHOLE_FILE = "-"
+#: Fields that name no field: ``str()`` of such an error is just ``file: reason``.
+_NO_FIELD = (WHOLE_FILE, "(top level)")
+
+
 class FileError(Exception):
-    """A user's file is missing, unreadable or invalid; ``field`` is ``-`` for the whole file."""
+    """A user's file is missing, unreadable or invalid; ``field`` is ``-`` for the whole file.
+
+    ``str()`` is ``file: field: reason``, or ``file: reason`` when there is no field to name."""
 
     def __init__(self, file: Path, field: str, reason: str):
-        super().__init__(f"{file}: {field}: {reason}")
+        super().__init__(f"{file}: {reason}" if field in _NO_FIELD else f"{file}: {field}: {reason}")
         self.file = file
         self.field = field
         self.reason = reason
@@ -33,12 +43,14 @@ def read_text(path: Path, error: type[FileError], limit: int = MAX_FILE_BYTES) -
     try:
         size = path.stat().st_size
         if size > limit:
-            raise error(path, "-", f"{size:,} bytes: larger than the {limit:,} bytes a file may have")
+            raise error(path, WHOLE_FILE, f"{size:,} bytes: larger than the {limit:,} bytes a file may have")
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise error(path, "-", "file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise error(path, "-", f"cannot read: {exc}") from None
+        raise error(path, WHOLE_FILE, "file not found") from None
+    except OSError as exc:  # the reason without the path again: "cannot read: Is a directory"
+        raise error(path, WHOLE_FILE, f"cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise error(path, WHOLE_FILE, f"cannot read: {exc}") from None
 
 
 def first_error(exc: ValidationError) -> tuple[str, str]:
@@ -47,10 +59,10 @@ def first_error(exc: ValidationError) -> tuple[str, str]:
     When the field is a union (``repeat: 3`` or ``repeat: forever``), the reasons of every
     member are joined, so the user sees all the accepted forms.
     """
-    located = [(_path(error["loc"]), error["msg"]) for error in exc.errors()]
+    located = [(_path(error["loc"]), reason(error)) for error in exc.errors()]
     field = located[0][0]
     reasons = list(dict.fromkeys(msg for path, msg in located if path == field))
-    return field, " or ".join(reasons)
+    return field, _either(reasons)
 
 
 def all_errors(exc: ValidationError) -> list[tuple[str, str]]:
@@ -59,9 +71,18 @@ def all_errors(exc: ValidationError) -> list[tuple[str, str]]:
     by_field: dict[str, list[str]] = {}
     for error in exc.errors():
         reasons = by_field.setdefault(_path(error["loc"]), [])
-        if error["msg"] not in reasons:
-            reasons.append(error["msg"])
-    return [(field, " or ".join(reasons)) for field, reasons in by_field.items()]
+        if reason(error) not in reasons:
+            reasons.append(reason(error))
+    return [(field, _either(reasons)) for field, reasons in by_field.items()]
+
+
+def _either(reasons: list[str]) -> str:
+    """A union's reasons as one: ``expected a whole number or 'forever', got 'lots'``."""
+    got = {r.rpartition(", got ")[2] for r in reasons}
+    if len(reasons) > 1 and len(got) == 1 and all(r.startswith("expected ") and ", got " in r for r in reasons):
+        wanted = [r.removeprefix("expected ").rpartition(", got ")[0] for r in reasons]
+        return f"expected {' or '.join(wanted)}, got {got.pop()}"
+    return " or ".join(reasons)
 
 
 def _path(loc: tuple[int | str, ...]) -> str:

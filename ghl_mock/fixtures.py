@@ -13,7 +13,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
 
-from ghl_mock.file_errors import TOO_DEEP, FileError, first_error, read_text
+from ghl_mock.file_errors import TOO_DEEP, WHOLE_FILE, FileError, first_error, read_text
 from ghl_mock.platforms import PLATFORMS, DemoItem
 
 LOCATIONS_FILE = "locations.json"
@@ -175,7 +175,7 @@ MAX_FIXTURE_BYTES = 10_000_000
 def load_fixtures(directory: Path) -> Fixtures:
     """Load and validate a fixtures directory, or raise ``FixtureError``."""
     if not directory.is_dir():
-        raise FixtureError(directory, "-", "not a directory")
+        raise FixtureError(directory, WHOLE_FILE, "not a directory")
     locations = _load(directory / LOCATIONS_FILE, LocationsFile)
     tokens = _load(directory / TOKENS_FILE, TokensFile)
     return Fixtures(locations, tokens, source=directory)
@@ -187,7 +187,7 @@ def _load(path: Path, model: type[_M]) -> _M:
         data = json.loads(text)
         return model.model_validate(data)
     except RecursionError:
-        raise FixtureError(path, "-", TOO_DEEP) from None
+        raise FixtureError(path, WHOLE_FILE, TOO_DEEP) from None
     except json.JSONDecodeError as exc:
         raise FixtureError(path, f"line {exc.lineno} column {exc.colno}", f"invalid JSON: {exc.msg}") from None
     except ValidationError as exc:

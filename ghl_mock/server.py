@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import shlex
 import signal
 import socket
 import sys
 from typing import Any
+from urllib.parse import urlencode
 
 from ghl_mock.access_log import AccessLog
 from ghl_mock.app import create_app
 from ghl_mock.fixtures import Fixtures
 from ghl_mock.operations import operation
 from ghl_mock.platforms import PLATFORMS
-from ghl_mock.runtime import build_server
+from ghl_mock.runtime import SHUTDOWN_SIGNALS, build_server
 from ghl_mock.settings import Settings
 from ghl_mock.tokens import mint_token
 
@@ -79,11 +81,13 @@ def example_request(base_url: str, fixtures: Fixtures, settings: Settings) -> st
         source = "a freshly minted demo token"
     location = fixtures.location(location_id)
     user_id = location.users[0].id if location and location.users else "demo-user"
+    query = urlencode({"locationId": location_id, "userId": user_id})
+    url = f"{base_url}/social-media-posting/oauth/{platform.slug}/start?{query}"
+    # Every argument shell-quoted: ids from a fixtures file may hold anything.
     return (
         f"Try it ({source}):\n"
-        f"  curl -i '{base_url}/social-media-posting/oauth/{platform.slug}/start"
-        f"?locationId={location_id}&userId={user_id}' \\\n"
-        f"    -H 'Version: 2021-07-28' -H 'Authorization: Bearer {token}'"
+        f"  curl -i {shlex.quote(url)} \\\n"
+        f"    -H {shlex.quote('Version: 2021-07-28')} -H {shlex.quote(f'Authorization: Bearer {token}')}"
     )
 
 
@@ -124,10 +128,10 @@ def serve(settings: Settings) -> int:
         log_config=LOG_CONFIG,
         access_log=False,  # the app writes its own (access_log.py): uvicorn's flushes once per line
     )
-    # uvicorn handles SIGINT/SIGTERM itself (graceful shutdown), then re-raises the signal to the
-    # handler that was installed before it. Installing a no-op there makes a requested shutdown
-    # end with exit code 0 instead of death by signal.
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    # The server handles SIGINT, SIGTERM and SIGHUP itself (graceful shutdown, runtime.py), then
+    # re-raises the signal to the handler that was installed before it. Installing a no-op there
+    # makes a requested shutdown end with exit code 0 instead of death by signal.
+    for signum in SHUTDOWN_SIGNALS:
         signal.signal(signum, _ignore_signal)
     try:
         server.run(sockets=[sock])

@@ -178,7 +178,7 @@ def test_bad_fixtures_exit_3_naming_file_field_and_reason(tmp_path: Path) -> Non
     proc = spawn("--port", "0", "--fixtures", str(tmp_path))
     _, err = proc.communicate(timeout=20)
     assert proc.returncode == 3
-    assert f"{tmp_path / 'locations.json'}: defaultAccounts.tiktok[0].username: Field required" in err
+    assert f"{tmp_path / 'locations.json'}: defaultAccounts.tiktok[0].username: required" in err
 
 
 def test_python_dash_m_and_console_script_agree() -> None:

@@ -234,7 +234,7 @@ def test_unreadable_fixtures_exit_3_naming_the_file(tmp_path: Path) -> None:
         cwd=ROOT,
     )
     assert result.returncode == 3
-    assert f"{tmp_path / 'locations.json'}: -: cannot read" in result.stderr
+    assert f"{tmp_path / 'locations.json'}: cannot read: Is a directory" in result.stderr
     assert "Traceback" not in result.stderr
 
 

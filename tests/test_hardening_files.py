@@ -24,7 +24,7 @@ def test_a_deeply_nested_scenario_file_is_reported_not_a_traceback(tmp_path: Pat
     (directory / "deep.json").write_text(DEEP)
     served = run_serve("--scenarios-dir", str(directory))
     assert served.returncode == 4, served.stderr
-    assert f"{directory / 'deep.json'}: -: nested too deeply" in served.stderr
+    assert f"{directory / 'deep.json'}: nested too deeply" in served.stderr
     assert "Traceback" not in served.stderr
     validated = subprocess.run(
         [sys.executable, "-m", "ghl_mock", "scenarios", "validate", str(directory / "deep.json")],
@@ -44,7 +44,7 @@ def test_a_deeply_nested_tokens_file_exits_3(tmp_path: Path) -> None:
     (fixtures / "tokens.json").write_text(DEEP)
     served = run_serve("--fixtures", str(fixtures))
     assert served.returncode == 3, served.stderr
-    assert f"{fixtures / 'tokens.json'}: -: nested too deeply" in served.stderr
+    assert f"{fixtures / 'tokens.json'}: nested too deeply" in served.stderr
 
 
 def test_an_oversized_scenario_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
@@ -64,3 +64,45 @@ def test_the_watcher_survives_a_deep_file_and_picks_up_later_edits(tmp_path: Pat
         assert start(server.url).status_code == 502  # the good scenario still answers
         (directory / "w.yaml").write_text("description: second\nsteps:\n  - {gateway: 503, repeat: forever}\n")
         wait_for(lambda: start(server.url).status_code == 503)  # the loop is alive
+
+
+def test_scenarios_validate_reports_every_problem_of_a_file_in_plain_words(tmp_path: Path) -> None:
+    directory = scenario_dir(
+        tmp_path,
+        {
+            "many": """\
+                steps:
+                  - match: {endpoint: strat}
+                    gateway: 501
+                    repeat: lots
+                  - match: {endpoint: start}
+                    error: {rule: token_invalid_jvt}
+                extra: 1
+            """
+        },
+    )
+    validated = subprocess.run(
+        [sys.executable, "-m", "ghl_mock", "scenarios", "validate", str(directory / "many.yaml")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert validated.returncode == 1, validated.stdout + validated.stderr
+    lines = [line.removeprefix(f"invalid  {directory / 'many.yaml'}: ") for line in validated.stdout.splitlines()]
+    assert lines[:-1] == [
+        "description: required",
+        "steps[0].match.endpoint: expected one of 'start', 'accounts', 'attach', 'list', 'delete', 'consent',"
+        " 'finish' or 'any', got 'strat' (did you mean 'start'?)",
+        "steps[0].repeat: expected a whole number or 'forever', got 'lots'",
+        "steps[0].gateway: expected one of 500, 502, 503 or 504, got 501",
+        "steps[1].error.rule: expected one of 'version_missing', 'version_unknown', 'version_malformed',"
+        " 'token_invalid_jwt', 'token_invalid_pit', 'token_company_oauth', 'token_agency_pit',"
+        " 'token_missing_scope', 'body_malformed', 'body_too_large', 'query_invalid', 'body_invalid',"
+        " 'location_forbidden', 'platform_retired', 'platform_unsupported', 'account_not_found',"
+        " 'origin_not_found' or 'social_account_not_found', got 'token_invalid_jvt' (did you mean"
+        " 'token_invalid_jwt'?)",
+        "extra: not a field here",
+    ], validated.stdout
+    assert lines[-1] == "0 valid, 1 invalid"
+    for pydantic_words in ("Input should", "Field required", "Extra inputs", "literal["):
+        assert pydantic_words not in validated.stdout

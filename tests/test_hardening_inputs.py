@@ -53,7 +53,7 @@ def test_stray_whitespace_in_the_token_makes_it_invalid(client: TestClient, auth
 @pytest.mark.parametrize(
     ("env", "says"),
     [
-        ({"GHL_MOCK_CORS_ORIGINS": "http://localhost:5173"}, "list values are JSON"),
+        ({"GHL_MOCK_CORS_ORIGINS": "http://localhost:5173"}, 'GHL_MOCK_CORS_ORIGINS: expected a JSON list such as ["'),
         ({"GHL_MOCK_SECRET": "short"}, "secret (GHL_MOCK_SECRET):"),
         ({"GHL_MOCK_POST_MESSAGE_ORIGIN": "not a url"}, "post_message_origin (--post-message-origin"),
         ({"GHL_MOCK_POST_MESSAGE_ORIGIN": "http://localhost:5173/path"}, "no path"),

@@ -109,7 +109,11 @@ def scenario_listing(ctx: MockContext) -> dict[str, Any]:
         ],
         "active": active,
         "positions": engine.positions(),
-        "errors": [{"file": str(e.file), "field": e.field, "reason": e.reason} for e in ctx.scenario_errors],
+        "errors": [
+            {"file": str(e.file), "field": field, "reason": reason}
+            for e in ctx.scenario_errors
+            for field, reason in e.problems  # every problem of each file
+        ],
     }
 
 
@@ -135,7 +139,7 @@ async def add_scenario(request: Request) -> Response:
             raise BodyError([("(top level)", "a scenario is an object with a name and its steps")])
         fields = dict(data)
         if "name" not in fields:
-            raise BodyError([("name", "Field required (the scenario's name, as a file's name would be)")])
+            raise BodyError([("name", "required (the scenario's name, as a file's name would be)")])
         loaded = runtime_scenario(fields.pop("name"), fields)
     except BodyError as exc:
         return body_error(exc)

@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from ghl_mock.file_errors import TOO_DEEP, FileError, all_errors, first_error, read_text
+from ghl_mock.file_errors import TOO_DEEP, FileError, all_errors, read_text
 from ghl_mock.scenarios.model import Scenario
 
 SUFFIXES = (".yaml", ".yml", ".json")
@@ -29,6 +29,14 @@ class ScenarioError(FileError):
     def __init__(self, file: Path, field: str, reason: str):
         super().__init__(file, field, reason)
         self.problems = [(field, reason)]
+
+    @classmethod
+    def of(cls, file: Path, problems: list[tuple[str, str]]) -> ScenarioError:
+        """Every problem of a file at once; ``str()`` gives one ``file: field: reason`` line each."""
+        error = cls(file, *problems[0])
+        error.problems = problems
+        error.args = ("\n".join(str(cls(file, field, reason)) for field, reason in problems),)
+        return error
 
 
 #: Where a scenario added through the control API (or ``GhlMock.add_scenario``) says it came from.
@@ -70,7 +78,7 @@ def load_file(path: Path) -> LoadedScenario:
     try:
         return LoadedScenario(name, path, Scenario.model_validate(data))
     except ValidationError as exc:
-        raise ScenarioError(path, *first_error(exc)) from None
+        raise ScenarioError.of(path, all_errors(exc)) from None
     except RecursionError:
         raise ScenarioError(path, "-", TOO_DEEP) from None
 
@@ -110,11 +118,7 @@ def runtime_scenario(name: str, data: Any) -> LoadedScenario:
     except RecursionError:
         raise ScenarioError(RUNTIME_SOURCE, "-", TOO_DEEP) from None
     except ValidationError as exc:
-        problems = all_errors(exc)
-        field_, reason = problems[0]
-        error = ScenarioError(RUNTIME_SOURCE, field_, reason)
-        error.problems = problems
-        raise error from None
+        raise ScenarioError.of(RUNTIME_SOURCE, all_errors(exc)) from None
 
 
 def _parse(path: Path, text: str) -> Any:

@@ -215,7 +215,7 @@ test("addScenario() with a bad body throws every field that is wrong", async () 
   );
   assert.match(
     error.message,
-    /answered 422: invalid request body: steps\[0\]\.match\.endpoint: .*steps\[0\]\.gateway: Input should be 500, 502, 503 or 504/,
+    /answered 422: invalid request body: steps\[0\]\.match\.endpoint: .*steps\[0\]\.gateway: expected one of 500, 502, 503 or 504, got 999/,
   );
 
   const taken = await failure(mock.addScenario("rate-limited", { description: "x", steps: [{ gateway: 503 }] }));
