@@ -260,3 +260,110 @@ def health(host: str | None, port: int | None, timeout: float) -> None:
 
 def _netloc(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+# --- record and compare (issue #14) --------------------------------------------------------------
+
+
+@main.command()
+@click.option("--upstream", default=None, help="Base URL every request is forwarded to (and nowhere else).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface the proxy binds.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8090, show_default=True, help="0 picks a free one.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The capture file to write (a new file; default capture.jsonl); with --to-scenario, the scenario file "
+    "(default NAME.yaml).",
+)
+@click.option(
+    "--max-body",
+    type=click.IntRange(min=0),
+    default=1024 * 1024,
+    show_default=True,
+    help="Largest request or answer body, in bytes.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30.0,
+    show_default=True,
+    help="Seconds the upstream gets to answer.",
+)
+@click.option("--to-scenario", "scenario_name", default=None, help="Turn the capture --from into scenario NAME.")
+@click.option(
+    "--from", "source", type=click.Path(path_type=Path), default=None, help="The capture --to-scenario reads."
+)
+def record(
+    upstream: str | None,
+    host: str,
+    port: int,
+    out: Path | None,
+    max_body: int,
+    timeout: float,
+    scenario_name: str | None,
+    source: Path | None,
+) -> None:
+    """Record: a proxy to --upstream that writes every exchange, masked, to a capture file.
+
+    With --to-scenario NAME --from CAPTURE: write the capture as a scenario that replays each
+    recorded answer exactly.
+    """
+    from ghl_mock import record as recording
+
+    if scenario_name is not None:
+        if source is None or upstream is not None:
+            raise click.UsageError("--to-scenario takes --from CAPTURE (and no --upstream)")
+        sys.exit(recording.write_scenario(scenario_name, source, out))
+    if upstream is None or source is not None:
+        raise click.UsageError("give --upstream URL to record (or --to-scenario NAME --from CAPTURE)")
+    try:
+        base = recording.parse_upstream(upstream)
+    except recording.UpstreamError as exc:
+        raise click.BadParameter(str(exc), param_hint="--upstream") from None
+    out = out or Path("capture.jsonl")
+    if out.exists():
+        raise click.BadParameter(f"{out} exists: a capture is never overwritten", param_hint="--out")
+    from ghl_mock.compare import ghl_mock_version
+
+    sys.exit(recording.run(base, out, host, port, max_body, timeout, ghl_mock_version()))
+
+
+@main.command()
+@click.argument("capture", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="The report as JSON (to attach to a bug report).")
+@click.option(
+    "--ignore",
+    multiple=True,
+    help="A difference not to report, by where it is: 'header content-type', 'body.results'. Repeatable.",
+)
+@click.option("--fixtures", type=click.Path(path_type=Path), default=None, help="The mock's demo data directory.")
+@click.option("--strict-version/--no-strict-version", default=None, help="Compare against a --strict-version mock.")
+@click.option("--scenario", "scenarios", multiple=True, help="Activate this scenario in the mock. Repeatable.")
+@_EXTRA
+@click.option("--legacy-platform", "legacy_platforms", multiple=True, help="Serve a retired platform (twitter).")
+def compare(
+    capture: Path,
+    as_json: bool,
+    ignore: tuple[str, ...],
+    fixtures: Path | None,
+    strict_version: bool | None,
+    scenarios: tuple[str, ...],
+    extra_scenarios: tuple[Path, ...],
+    legacy_platforms: tuple[str, ...],
+) -> None:
+    """Replay CAPTURE against the mock (in-process) and report what answers differently.
+
+    Exit 0: no differences; 1: differences; 2: a bad capture file or option.
+    """
+    from ghl_mock.compare import run_cli
+
+    settings = load_settings(
+        access_log=False,
+        fixtures=fixtures,
+        strict_version=strict_version,
+        scenarios=list(scenarios) or None,
+        extra_scenarios=list(extra_scenarios) or None,
+        legacy_platforms=list(legacy_platforms) or None,
+    )
+    sys.exit(run_cli(capture, settings, ignore, as_json))
