@@ -7,9 +7,8 @@ is the one a browser gets: scenario steps apply, and the journal records each re
 from __future__ import annotations
 
 import json
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-import httpx
 from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -26,6 +25,9 @@ from ghl_mock.state import ConnectedAccount, Grant
 from ghl_mock.tokens import DEFAULT_EXPIRES_IN, mint_token
 from ghl_mock.versions import generation
 from ghl_mock.wire import CONSENT_HEADER, SCENARIO_HEADER, SESSION_HEADER
+
+if TYPE_CHECKING:  # httpx (and what it imports) costs serve's start-up ~50 ms; only connect needs it
+    import httpx
 
 #: Control API bodies are small JSON objects; a scenario may be longer.
 MAX_BODY: Final = 1_000_000
@@ -145,6 +147,8 @@ async def connect(request: Request) -> Response:
     query = {"locationId": asked.location_id, "userId": asked.user_id}
     query |= {"reconnect": "true"} if asked.reconnect else {}
     query |= {"page": asked.page} if asked.page is not None else {}
+    import httpx
+
     transport = httpx.ASGITransport(app=request.scope["app"], client=("127.0.0.1", 0))
     base = f"{request.url.scheme}://{request.url.netloc}"
     async with httpx.AsyncClient(transport=transport, base_url=base, follow_redirects=False) as client:
@@ -168,7 +172,7 @@ async def _run_flow(
     start = await client.get(start_path, params=query, headers=headers)
     if start.status_code != 302:
         raise FlowFailed("start", start)
-    consent_url = httpx.URL(start.headers["location"])
+    consent_url = start.url.join(start.headers["location"])
     consent = await client.get(consent_url.path, params=consent_url.params)
     if consent.status_code != 303:
         raise FlowFailed("consent page", consent)
