@@ -30,6 +30,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Final, Literal, TypeVar
+from urllib.parse import unquote_plus
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -51,42 +52,55 @@ ELLIPSIS: Final = "…"
 
 # --- masking ----------------------------------------------------------------------------------
 
-#: Query (and form) parameters whose values are credentials: masking.SECRET_PARAMS and a few more,
-#: compared lowercased without ``_`` (``access_token``, ``accessToken``).
-_SECRET_QUERY_NAMES: Final = frozenset(
-    name.replace("_", "") for name in SECRET_PARAMS | {"id_token", "client_secret", "api_key", "password"}
+#: A parameter, JSON key or header is a credential when its name, lower-cased with everything but
+#: letters and digits dropped (``access_token``, ``accessToken``, ``X-Auth-Token``, ``%73tate`` once
+#: decoded), is one of these or contains one of the stems.
+_SECRET_NAMES: Final = frozenset(
+    {name.replace("_", "") for name in SECRET_PARAMS}
+    | {"nonce", "auth", "authorization", "key", "sig", "otp", "pin", "assertion", "jti", "jwt", "bearer"}
 )
-#: JSON keys whose string values are credentials (not ``state`` or ``code``: a location's address
-#: has a ``state``, an error may have a ``code``; a JWT-shaped value is masked anyway).
-_SECRET_JSON_KEYS: Final = frozenset(
-    {
-        "access_token",
-        "refresh_token",
-        "id_token",
-        "token",
-        "accessToken",
-        "refreshToken",
-        "idToken",
-        "client_secret",
-        "clientSecret",
-        "apiKey",
-        "api_key",
-        "password",
-        "secret",
-    }
+_SECRET_STEMS: Final = ("token", "secret", "password", "passwd", "apikey", "credential", "signature", "cookie")
+#: JSON keys masked only when their value looks opaque (an address has a ``state``, an error may
+#: have a short ``code``): 16 characters or more without whitespace.
+_OPAQUE_ONLY: Final = frozenset({"state", "code"})
+_OPAQUE = re.compile(r"^\S{16,}$")
+
+
+def secret_name(name: str) -> bool:
+    plain = re.sub(r"[^a-z0-9]", "", unquote_plus(name).lower())
+    return plain in _SECRET_NAMES or any(stem in plain for stem in _SECRET_STEMS)
+
+
+#: ``name=value`` in a query, a form body or a URL anywhere in a text; the name may be
+#: percent-encoded, and may follow a JSON-escaped ``&`` (``\u0026``).
+_QUERY_VALUE = re.compile(
+    r"(?:(?<![A-Za-z0-9_.%\\-])|(?<=\\u0026))((?:[A-Za-z0-9_.-]|%[0-9A-Fa-f]{2})+)=([^&#\s\"'<>\\]+)"
 )
-_QUERY_VALUE = re.compile(r"(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_]*)=([^&#\s\"'<>]+)")
-_JSON_SECRET = re.compile(r'"([A-Za-z_]+)"(\s*:\s*)"((?:[^"\\]|\\.)*)"')
+#: The same in a URL carried percent-encoded in another (``redirect_uri=…%3Fstate%3D…%26code%3D…``).
+_ENCODED_QUERY_VALUE = re.compile(r"(?i)(?<=%3F|%26)([A-Za-z0-9_.-]+)%3D((?:(?!%26|%23)[^&#\s\"'<>\\])+)")
+#: A path segment after one named for credentials (``/oauth/tokens/<token>/revoke``).
+_PATH_SECRET = re.compile(
+    r"(?i)(?<=/)([A-Za-z0-9_.-]*(?:token|secret|key|password|credential)[A-Za-z0-9_.-]*)/([^/?#\s\"'<>\\]+)"
+)
+_JSON_KEY = r'"((?:[^"\\]|\\.)+)"(\s*:\s*)'
+_JSON_SECRET = re.compile(_JSON_KEY + r'"((?:[^"\\]|\\.)*)"')
+#: The same inside a JSON string (JSON text carried as a string value: ``\"token\":\"…\"``).
+_ESCAPED_SECRET = re.compile(r'\\"([^"\\]+)\\"(\s*:\s*)\\"((?:[^"\\]|\\[^"])*)\\"')
+_JSON_LIST = re.compile(_JSON_KEY + r"\[([^\[\]]*)\]")
+_JSON_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _SCHEME_CREDENTIAL = re.compile(r"(?i)\b(bearer|basic)(\s+)([A-Za-z0-9._~+/=-]+)")
-_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")
+#: A JWT starts where a token can (not inside a longer word): a linear scan, not one per ``eyJ``.
+#: Its parts may be broken across lines (a real or a JSON-escaped line break), as long tokens are.
+_B64 = r"[A-Za-z0-9_-]+(?:(?:\r?\n|\\r\\n|\\n)[A-Za-z0-9_-]+)*"
+_JWT = re.compile(rf"(?<![A-Za-z0-9_-])eyJ{_B64}\.{_B64}\.(?:{_B64})?")
 _PIT = re.compile(r"pit-[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
+#: What ``mask`` makes (six characters, the ellipsis, four), in text or in a header (percent-encoded).
+_MASKED = re.compile(r"^(?:\*\*\*|[^…]{6}…[^…]{4}|.{6}%E2%80%A6.{4})$", re.S)
 
 
 def _shortened(value: str) -> str:
-    """``mask(value)``, leaving a value that is already masked as it is (masking twice is a no-op)."""
-    if ELLIPSIS in value or value == "***" or "%E2%80%A6" in value:
-        return value
-    return mask(value)
+    """``mask(value)``, leaving a value ``mask`` made as it is (masking twice is a no-op)."""
+    return value if _MASKED.match(value) else mask(value)
 
 
 def mask_text(text: str) -> str:
@@ -94,15 +108,37 @@ def mask_text(text: str) -> str:
 
     def query(found: re.Match[str]) -> str:
         name, value = found.group(1), found.group(2)
-        secret = name.lower().replace("_", "") in _SECRET_QUERY_NAMES
-        return f"{name}={_shortened(value)}" if secret else found.group(0)
+        return f"{name}={_shortened(value)}" if secret_name(name) else found.group(0)
+
+    def json_secret(key: str, value: str) -> bool:
+        plain = re.sub(r"[^a-z0-9]", "", key.lower())
+        return bool(value) and (secret_name(key) if plain not in _OPAQUE_ONLY else bool(_OPAQUE.match(value)))
 
     def json_key(found: re.Match[str]) -> str:
         key, colon, value = found.groups()
-        return f'"{key}"{colon}"{_shortened(value)}"' if key in _SECRET_JSON_KEYS and value else found.group(0)
+        return f'"{key}"{colon}"{_shortened(value)}"' if json_secret(key, value) else found.group(0)
+
+    def escaped_key(found: re.Match[str]) -> str:
+        key, colon, value = found.groups()
+        return f'\\"{key}\\"{colon}\\"{_shortened(value)}\\"' if json_secret(key, value) else found.group(0)
+
+    def json_list(found: re.Match[str]) -> str:
+        key, colon, items = found.groups()
+        if not secret_name(key):
+            return found.group(0)
+        masked = _JSON_STRING.sub(lambda m: '"' + _shortened(m.group(1)) + '"', items)
+        return f'"{key}"{colon}[{masked}]'
 
     text = _QUERY_VALUE.sub(query, text)
+    text = _ENCODED_QUERY_VALUE.sub(
+        lambda m: f"{m.group(1)}%3D{_shortened(m.group(2))}" if secret_name(m.group(1)) else m.group(0), text
+    )
+    text = _PATH_SECRET.sub(
+        lambda m: f"{m.group(1)}/{_shortened(m.group(2))}" if secret_name(m.group(1)) else m.group(0), text
+    )
     text = _JSON_SECRET.sub(json_key, text)
+    text = _ESCAPED_SECRET.sub(escaped_key, text)
+    text = _JSON_LIST.sub(json_list, text)
     text = _SCHEME_CREDENTIAL.sub(lambda m: f"{m.group(1)}{m.group(2)}{_shortened(m.group(3))}", text)
     text = _JWT.sub(lambda m: _shortened(m.group(0)), text)
     return _PIT.sub(lambda m: _shortened(m.group(0)), text)
@@ -113,17 +149,31 @@ def header_safe(value: str) -> str:
     return value.replace(ELLIPSIS, "%E2%80%A6")
 
 
-_COOKIE_PAIR = re.compile(r"(^|;\s*)([^=;\s]+)=([^;]*)")
+_COOKIE_PAIR = re.compile(r"(^|[;,]\s*)([^=;,\s]+)=([^;,]*)")
+#: ``Set-Cookie`` attributes, whose values are not secrets.
+_COOKIE_ATTRIBUTES: Final = frozenset({"path", "domain", "expires", "max-age", "samesite", "priority"})
 
 
 def mask_header(name: str, value: str) -> str:
-    """A header value as a capture keeps it: cookies and API keys shortened, then ``mask_text``."""
+    """A header value as a capture keeps it: cookies, credentials and API keys shortened, then
+    ``mask_text``."""
     lowered = name.lower()
-    if lowered == "cookie":  # every name=value pair
-        value = _COOKIE_PAIR.sub(lambda m: f"{m.group(1)}{m.group(2)}={_shortened(m.group(3))}", value)
-    elif lowered == "set-cookie":  # the pair before the attributes
-        value = _COOKIE_PAIR.sub(lambda m: f"{m.group(1)}{m.group(2)}={_shortened(m.group(3))}", value, count=1)
-    elif lowered in ("x-api-key", "api-key", "proxy-authorization"):
+    if lowered in ("cookie", "set-cookie"):  # every name=value pair but the attributes
+        if "=" not in value:
+            value = _shortened(value)
+        else:
+            value = _COOKIE_PAIR.sub(
+                lambda m: (
+                    m.group(0)
+                    if m.group(2).lower() in _COOKIE_ATTRIBUTES
+                    else f"{m.group(1)}{m.group(2)}={_shortened(m.group(3))}"
+                ),
+                value,
+            )
+    elif lowered in ("authorization", "proxy-authorization"):
+        scheme, sep, rest = value.strip().partition(" ")
+        value = f"{scheme} {_shortened(rest.strip())}" if sep and rest.strip() else _shortened(value)
+    elif secret_name(name) and not _MASKED.match(value):  # X-Api-Key, X-Auth-Token, Token, ...
         value = _shortened(value)
     return header_safe(mask_text(value))
 
@@ -264,7 +314,8 @@ def load_capture(path: Path) -> Capture:
             raise CaptureError(
                 path, None, "-", f"{size:,} bytes: larger than the {MAX_CAPTURE_BYTES:,} a capture may have"
             )
-        lines = path.read_text(encoding="utf-8").splitlines()
+        # "\n" only: splitlines() would also split at U+0085 or U+2028 inside a recorded body.
+        lines = [line.removesuffix("\r") for line in path.read_text(encoding="utf-8").split("\n")]
     except FileNotFoundError:
         raise CaptureError(path, None, "-", "file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -589,8 +640,13 @@ def scenario_yaml(data: dict[str, Any]) -> str:
     """The scenario as YAML that reads back to exactly ``data`` (checked: a body is replayed byte for byte)."""
     import yaml
 
-    text = "# Made by `ghl-mock record --to-scenario`; every step answers one recorded request.\n"
-    text += yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1_000_000, default_flow_style=False)
-    if yaml.safe_load(text) != data:
-        raise ValueError("the scenario does not read back as written")  # pragma: no cover - a YAML bug
-    return text
+    head = "# Made by `ghl-mock record --to-scenario`; every step answers one recorded request.\n"
+    # Readable first; characters YAML itself treats as line breaks (U+0085, U+2028) read back
+    # changed that way, so then every non-ASCII character is written escaped instead.
+    for readable in (True, False):
+        text = head + yaml.safe_dump(
+            data, sort_keys=False, allow_unicode=readable, width=1_000_000, default_flow_style=False
+        )
+        if yaml.safe_load(text) == data:
+            return text
+    raise ValueError("the scenario does not read back as written")  # pragma: no cover - a YAML bug

@@ -53,6 +53,7 @@ from ghl_mock.masking import mask
 from ghl_mock.platforms import PLATFORMS, SOCIAL_PLANNER_SCOPES
 from ghl_mock.settings import Settings
 from ghl_mock.tokens import mint_token
+from ghl_mock.wire import RATE_LIMIT_HEADERS
 
 REPORT_FORMAT: Final = "ghl-mock-compare"
 #: The in-process mock's base URL (its redirects name this host; only paths are compared).
@@ -69,14 +70,6 @@ ID_KEYS: Final = frozenset({"id", "_id", "oauthId", "oAuthId", "accountId"})
 ENVELOPE: Final = frozenset({"success", "statusCode", "message", "error"})
 #: Location query parameters whose values are made per request (states, codes, nonces).
 VOLATILE_QUERY: Final = frozenset({"state", "code", "token", "access_token", "nonce"})
-RATE_LIMIT_HEADERS: Final = (
-    "x-ratelimit-limit-daily",
-    "x-ratelimit-daily-remaining",
-    "x-ratelimit-interval-milliseconds",
-    "x-ratelimit-max",
-    "x-ratelimit-remaining",
-    "retry-after",
-)
 #: Differences listed per exchange at most (the count says how many more there were).
 MAX_DIFFERENCES: Final = 50
 _MASKED = re.compile(r"[^\s\"'&=<>,;]{0,12}" + ELLIPSIS + r"[^\s\"'&<>,;]{0,12}|%E2%80%A6")
@@ -397,7 +390,7 @@ def compare_answers(
     out.extend(_content_type(recorded.header("content-type"), response.headers.get("content-type")))
     out.extend(_location(recorded.header("location"), response.headers.get("location"), upstream, notes))
     if 429 in (recorded.status, response.status_code):
-        for name in RATE_LIMIT_HEADERS:
+        for name in map(str.lower, RATE_LIMIT_HEADERS):
             had, has = recorded.header(name) is not None, name in response.headers
             if had != has:
                 out.append(Difference(f"header {name}", "present" if had else _ABSENT, "present" if has else _ABSENT))

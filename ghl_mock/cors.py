@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ghl_mock.wire import RATE_LIMIT_HEADERS
+
 ALLOWED_HEADERS = (
     "Authorization",
     "Version",
@@ -19,12 +21,7 @@ ALLOWED_HEADERS = (
 )
 EXPOSED_HEADERS = (
     "Location",
-    "Retry-After",
-    "X-RateLimit-Limit-Daily",
-    "X-RateLimit-Daily-Remaining",
-    "X-RateLimit-Interval-Milliseconds",
-    "X-RateLimit-Max",
-    "X-RateLimit-Remaining",
+    *RATE_LIMIT_HEADERS,
     "X-Ghl-Mock-Reason",
     "X-Ghl-Mock-Rule",
     "X-Ghl-Mock-Hint",

@@ -23,6 +23,7 @@ from typing import Final
 from urllib.parse import urlsplit
 
 import httpx
+from pydantic import ValidationError
 from starlette.types import Message, Receive, Scope, Send
 
 from ghl_mock.capture import (
@@ -30,10 +31,12 @@ from ghl_mock.capture import (
     CaptureWriter,
     Exchange,
     connection_headers,
+    mask_text,
     now_iso,
     recorded_request,
     recorded_response,
 )
+from ghl_mock.wording import reason
 
 #: Seconds the upstream gets to answer one request.
 DEFAULT_TIMEOUT: Final = 30.0
@@ -66,6 +69,10 @@ def _origin_path(raw_path: bytes) -> bytes:
     """The path of a request target: an absolute-form target loses its scheme and authority."""
     path = _ABSOLUTE.sub(b"", raw_path)
     return path if path.startswith(b"/") else b"/" + path
+
+
+class _ClientGone(Exception):
+    """The client disconnected before its request body was complete."""
 
 
 def _text(value: bytes) -> str:
@@ -128,15 +135,21 @@ class RecordingProxy:
         raw_path: bytes = scope.get("raw_path") or scope["path"].encode("utf-8")
         query: bytes = scope.get("query_string", b"")
         headers = [(_text(name), _text(value)) for name, value in scope["headers"]]
-        body = await self._read_body(receive)
+        try:
+            body = await self._read_body(receive)
+        except _ClientGone:  # never send the upstream a request the client did not finish
+            self.log(f"ghl-mock record: {method} {mask_text(_text(raw_path))}: the client left mid-body, not forwarded")
+            return
         if body is None:
             await _plain(send, 413, f"ghl-mock record: request body over {self.max_body:,} bytes: not forwarded")
-            self.log(f"ghl-mock record: {method} {_text(raw_path)}: request body over {self.max_body:,} bytes, refused")
+            shown = mask_text(_text(raw_path))
+            self.log(f"ghl-mock record: {method} {shown}: request body over {self.max_body:,} bytes, refused")
             return
         url = self.target(raw_path, query)
         drop = connection_headers(headers) | {"host", "content-length", "accept-encoding"}
-        forwarded = [(name, value) for name, value in headers if name.lower() not in drop]
-        forwarded.append(("accept-encoding", "identity"))
+        # As bytes: httpx would encode str values as ASCII, and a client may send latin-1.
+        forwarded = [(n.encode("latin-1"), v.encode("latin-1")) for n, v in headers if n.lower() not in drop]
+        forwarded.append((b"accept-encoding", b"identity"))
         request = httpx.Request(
             method, url, headers=forwarded, content=body, extensions={"timeout": self.timeout.as_dict()}
         )
@@ -156,13 +169,19 @@ class RecordingProxy:
             return
         status, answer_headers, content = answer
         path = _text(_origin_path(raw_path))
-        exchange = Exchange(
-            index=self.writer.next_index(),
-            at=at,
-            duration_ms=round((time.perf_counter() - started) * 1000, 1),
-            request=recorded_request(method, path, _text(query), headers, body, self.max_body),
-            response=recorded_response(status, answer_headers, content, self.max_body),
-        )
+        try:
+            exchange = Exchange(
+                index=self.writer.next_index(),
+                at=at,
+                duration_ms=round((time.perf_counter() - started) * 1000, 1),
+                request=recorded_request(method, path, _text(query), headers, body, self.max_body),
+                response=recorded_response(status, answer_headers, content, self.max_body),
+            )
+        except ValidationError as exc:  # e.g. a status outside 100-599, which no client could be sent either
+            why = reason(exc.errors()[0])
+            await _plain(send, 502, f"ghl-mock record: the upstream's answer cannot be passed on: {why}")
+            self.log(f"ghl-mock record: {method} {mask_text(path)} -> {status}: not recorded ({why})")
+            return
         self.writer.write(exchange)  # before the answer: a client that got it finds it in the capture
         await self._respond(send, method, status, answer_headers, content)
         location = exchange.response.header("location")
@@ -170,12 +189,13 @@ class RecordingProxy:
         self.log(f"#{exchange.index} {method} {exchange.request.path} -> {status}{note}")
 
     async def _read_body(self, receive: Receive) -> bytes | None:
+        """The request body; None when it is over the limit; ``_ClientGone`` when the client left first."""
         chunks: list[bytes] = []
         size = 0
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":
-                break
+                raise _ClientGone
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_body:
@@ -279,8 +299,8 @@ def write_scenario(name: str, source: Path, out: Path | None) -> int:
         print(f"ghl-mock: bad capture: {exc}", file=sys.stderr)
         return 2
     export = to_scenario(capture, name)
-    for index, reason in export.skipped:
-        print(f"ghl-mock: exchange #{index}: no step: {reason}", file=sys.stderr)
+    for index, why in export.skipped:
+        print(f"ghl-mock: exchange #{index}: no step: {why}", file=sys.stderr)
     try:
         runtime_scenario(name, export.data)  # what the loader will say of the file
     except ScenarioError as exc:

@@ -27,3 +27,13 @@ RULE_KEY: Final = "ghl_mock.rule"
 REASON_KEY: Final = "ghl_mock.reason"
 #: The app's ``MockContext``, put into every request's scope by ``front.Front``.
 CONTEXT_KEY: Final = "ghl_mock.context"
+
+#: The rate-limit headers HighLevel sends (research §3.5), in the order a scripted 429 sends them.
+RATE_LIMIT_HEADERS: Final = (
+    "X-RateLimit-Limit-Daily",
+    "X-RateLimit-Daily-Remaining",
+    "X-RateLimit-Interval-Milliseconds",
+    "X-RateLimit-Max",
+    "X-RateLimit-Remaining",
+    "Retry-After",
+)

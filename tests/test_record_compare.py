@@ -473,3 +473,170 @@ def test_ghl_mock_record_runs_as_a_command(tmp_path: Path) -> None:
         assert "1 exchanges in" in stderr
     assert PIT_FULL not in capture.read_text()
     assert len(load_capture(capture).exchanges) == 1
+
+
+# --- hardening found in review: credentials in every form, abandoned requests, odd answers ------
+
+
+def secret(i: int) -> str:
+    return f"SeCrEt{i:02d}Q7x9Kp2mZ4w{i:02d}tail"
+
+
+#: A JWT whose parts come broken across a JSON-escaped line break.
+SPLIT_JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiO\\niJ4eHh4eHh4eCJ9.c2lnbmF0dXJlc2lnbmF0dXJlc2ln"
+
+
+class Answers(Fake):
+    """An upstream answering each path as ``answers`` says: (status, headers, body)."""
+
+    def __init__(self, answers: dict[str, tuple[int, list[tuple[str, str]], str]]) -> None:
+        super().__init__()
+        self.answers = answers
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] not in self.answers:
+            await super().__call__(scope, receive, send)
+            return
+        self.seen.append(("", scope["path"]))
+        while (await receive()).get("more_body"):
+            pass
+        status, headers, text = self.answers[scope["path"]]
+        body = text.encode()
+        raw = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers]
+        raw.append((b"content-length", str(len(body)).encode()))
+        await send({"type": "http.response.start", "status": status, "headers": raw})
+        await send({"type": "http.response.body", "body": body})
+
+
+def test_no_whole_credential_reaches_the_capture_in_any_form(tmp_path: Path) -> None:
+    s = secret
+    answers = {
+        "/keys": (
+            200,
+            [("content-type", "application/json")],
+            json.dumps(
+                {
+                    "accessTokenValue": s(1),
+                    "ACCESS_TOKEN": s(2),
+                    "access-token": s(3),
+                    "Token": s(4),
+                    "refresh_token": [s(5)],
+                    "data": json.dumps({"refresh_token": s(6)}),
+                    "jwt": s(7),
+                    "code": s(8),
+                    "state": "CA",
+                    "url": f"https://x/cb?a=1\\u0026state={s(9)}",
+                    "split": SPLIT_JWT,
+                }
+            )
+            .replace("\\\\u0026", "\\u0026")
+            .replace("\\\\n", "\\n"),
+        ),
+        "/headers": (
+            200,
+            [
+                ("set-cookie", f"sid={s(10)}; Path=/, other={s(11)}; Path=/"),
+                ("x-auth-token", s(12)),
+                ("authorization", s(13)),
+                ("location", f"https://app.example/cb?%73tate={s(14)}&co%64e={s(15)}"),
+            ],
+            f'<a href="/cb?redirect_uri=https%3A%2F%2Fa%2Fcb%3Fstate%3D{s(16)}%26code%3D{s(17)}">x</a>',
+        ),
+    }
+    capture = tmp_path / "capture.jsonl"
+    with recording(Answers(answers), capture) as (client, _, _):
+        form = f"grant_type=refresh_token&refresh%5Ftoken={s(20)}&client%5Fsecret={s(21)}"
+        client.post("/oauth/token", content=form, headers={"Content-Type": "application/x-www-form-urlencoded"})
+        client.post("/oauth/token", json={"grant_type": "authorization_code", "code": s(22), "state": s(23)})
+        client.get(f"/oauth/tokens/{s(24)}/revoke")
+        client.get(f"/q?%73tate={s(25)}&co%64e={s(26)}&access%5Ftoken={s(27)}&ACCESS_TOKEN={s(28)}")
+        client.get(
+            "/h",
+            headers={"X-Auth-Token": s(29), "Token": s(30), "X-Refresh-Token": s(31), "Cookie": s(32)},
+        )
+        client.get("/h2", headers={"Authorization": f"bEaReR\t{s(33)}", "Cookie": f"a={s(34)}; b={s(35)}"})
+        client.get("/keys")
+        client.get("/headers")
+    text = capture.read_text()
+    assert len(load_capture(capture).exchanges) == 8
+    leaked = [i for i in (*range(1, 18), *range(20, 36)) if s(i) in text]
+    assert leaked == [], [(i, s(i)) for i in leaked]
+    assert "c2lnbmF0dXJlc2lnbmF0dXJlc2ln" not in text  # the split JWT's signature
+    assert '\\"state\\": \\"CA\\"' in text  # an address's state stays
+
+
+def test_masking_is_linear_and_only_leaves_what_mask_made() -> None:
+    assert mask_text("eyJ" * 20_000) == "eyJ" * 20_000  # not a JWT; each eyJ is not a new start
+    assert mask_text(f"token={secret(1)}%E2%80%A6") != f"token={secret(1)}%E2%80%A6"  # not mask's shape
+    once = mask_text(f"token={secret(2)}")
+    assert mask_text(once) == once
+
+
+def test_a_request_its_client_abandoned_mid_body_is_not_forwarded(tmp_path: Path) -> None:
+    upstream = Fake()
+    capture = tmp_path / "capture.jsonl"
+    with recording(upstream, capture) as (client, _, log):
+        proxy = httpx.URL(str(client.base_url))
+        assert proxy.port is not None
+        with socket.create_connection((proxy.host, proxy.port), timeout=5) as sock:
+            sock.sendall(b"POST /posts HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n" + b'{"summary": "trunc')
+        for _ in range(100):
+            if any("left mid-body" in line for line in log):
+                break
+            socket.socket().close()
+            __import__("time").sleep(0.02)
+        assert client.get("/after").status_code == 200
+    assert upstream.seen == [(upstream.seen[0][0], "/after")]
+    assert [e.request.path for e in load_capture(capture).exchanges] == ["/after"]
+
+
+def test_a_latin_1_header_value_is_forwarded_not_a_500(tmp_path: Path) -> None:
+    upstream = Fake()
+    with recording(upstream, tmp_path / "capture.jsonl") as (client, _, _):
+        proxy = httpx.URL(str(client.base_url))
+        assert proxy.port is not None
+        with socket.create_connection((proxy.host, proxy.port), timeout=5) as sock:
+            sock.sendall(b"GET /name HTTP/1.1\r\nHost: x\r\nX-Name: caf\xe9\r\nConnection: close\r\n\r\n")
+            answer = sock.recv(65536)
+    assert answer.startswith(b"HTTP/1.1 200"), answer
+    assert [target for _, target in upstream.seen] == ["/name"]
+
+
+def test_an_answer_no_client_can_be_sent_is_a_502_and_not_recorded(tmp_path: Path) -> None:
+    import threading
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def answer_799() -> None:  # a raw upstream: no server library would send this status
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 799 Weird\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+
+    thread = threading.Thread(target=answer_799, daemon=True)
+    thread.start()
+    capture = tmp_path / "capture.jsonl"
+    log: list[str] = []
+    upstream = f"http://127.0.0.1:{port}"
+    app = RecordingProxy(upstream, CaptureWriter(capture, upstream, DEFAULT_MAX_BODY, "test"), log=log.append)
+    with LiveServer(app) as px, httpx.Client(base_url=px.url, trust_env=False, timeout=10) as client:
+        answer = client.get("/odd")
+    thread.join(5)
+    listener.close()
+    assert answer.status_code == 502 and "must be at most 599, got 799" in answer.text
+    assert capture.read_text().count("\n") == 1  # the header line only: nothing recorded
+    assert any("not recorded" in line for line in log)
+
+
+def test_to_scenario_keeps_characters_yaml_reads_as_line_breaks(tmp_path: Path) -> None:
+    import yaml
+
+    from ghl_mock.capture import scenario_yaml
+
+    body = '{"message":"a\x85b\u2028c\r\nd"}'
+    capture = tmp_path / "capture.jsonl"
+    with recording(Answers({LIST: (200, [("content-type", "application/json")], body)}), capture) as (client, _, _):
+        client.get(LIST, headers={"Version": "2021-07-28", "Authorization": f"Bearer {PIT_FULL}"})
+    data = to_scenario(load_capture(capture), "nel").data
+    assert yaml.safe_load(scenario_yaml(data))["steps"][0]["raw"]["body"] == body

@@ -16,7 +16,7 @@ from ghl_mock.errors import ApiError, MockUsageError, plain_error, render_api_er
 from ghl_mock.platforms import Kind, Platform
 from ghl_mock.rules import RULES_BY_NAME
 from ghl_mock.scenarios.model import ErrorAction, RateLimit, Raw, Step
-from ghl_mock.wire import OFF_CONTRACT_HEADER, STEP_HEADER
+from ghl_mock.wire import OFF_CONTRACT_HEADER, RATE_LIMIT_HEADERS, STEP_HEADER
 
 #: Gateway-style bodies. 500 is the application's own (NestJS) answer; 502/503/504 are what
 #: HighLevel's edge proxy (Envoy-style) sends when the application is unreachable or slow.
@@ -51,18 +51,9 @@ def default_value(rule: str, platform: Platform | None = None) -> str:
 
 def rate_limit_response(limit: RateLimit) -> Response:
     """429: the body shape is [UNKNOWN] (research §3.5); it follows the documented error DTOs."""
-    return plain_error(
-        429,
-        "Too Many Requests",
-        {
-            "X-RateLimit-Limit-Daily": str(limit.limit_daily),
-            "X-RateLimit-Daily-Remaining": str(limit.daily_remaining),
-            "X-RateLimit-Interval-Milliseconds": str(limit.interval_ms),
-            "X-RateLimit-Max": str(limit.max),
-            "X-RateLimit-Remaining": str(limit.remaining),
-            "Retry-After": str(limit.retry_after),
-        },
-    )
+    values = (limit.limit_daily, limit.daily_remaining, limit.interval_ms, limit.max, limit.remaining)
+    headers = dict(zip(RATE_LIMIT_HEADERS, map(str, (*values, limit.retry_after)), strict=True))
+    return plain_error(429, "Too Many Requests", headers)
 
 
 def gateway_response(status: int) -> Response:
