@@ -640,3 +640,33 @@ def test_to_scenario_keeps_characters_yaml_reads_as_line_breaks(tmp_path: Path) 
         client.get(LIST, headers={"Version": "2021-07-28", "Authorization": f"Bearer {PIT_FULL}"})
     data = to_scenario(load_capture(capture), "nel").data
     assert yaml.safe_load(scenario_yaml(data))["steps"][0]["raw"]["body"] == body
+
+
+class Noting(Answers):
+    """Answers, and notes each request's Accept-Encoding."""
+
+    def __init__(self, answers: dict[str, tuple[int, list[tuple[str, str]], str]]) -> None:
+        super().__init__(answers)
+        self.encodings: list[str] = []
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            self.encodings.append(dict(scope["headers"]).get(b"accept-encoding", b"").decode())
+        await super().__call__(scope, receive, send)
+
+
+def test_bounds_encodings_and_bodies_that_are_not_text(tmp_path: Path) -> None:
+    capture = tmp_path / "capture.jsonl"
+    upstream = Noting({"/big": (200, [], "x" * 100), "/ok": (200, [], "fine")})
+    with recording(upstream, capture, max_body=64) as (client, _, log):
+        big = client.get("/big")  # the upstream's answer is over the bound
+        binary = client.post("/bin", content=b"\xff\xfe\x00binary")
+        ok = client.get("/ok", headers={"Accept-Encoding": "gzip, br"})
+    assert big.status_code == 502 and "over 64 bytes" in big.text
+    assert binary.status_code == 200 and ok.text == "fine"
+    assert upstream.encodings == ["identity"] * 3  # bodies come back as text to be masked
+    exchanges = load_capture(capture).exchanges
+    assert [e.request.path for e in exchanges] == ["/bin", "/ok"]  # the 502 is not recorded
+    assert exchanges[0].request.body == "" and exchanges[0].request.body_size == 9
+    assert exchanges[0].request.body_omitted == "not UTF-8 text"
+    assert any("over 64 bytes" in line and "not recorded" in line for line in log)
