@@ -49,6 +49,11 @@ TRANSPORT_KEY = "ghl_mock.transport"
 #: server (cookies ignore ports), the usual cause of Node's 431 in local development.
 HEAD_LIMIT_BYTES = 64 * 1024
 
+#: The most lines a request head may have (the request line and its header fields): each parsed
+#: field is held as objects until the head ends, so 64 KiB of ``a:b`` lines would cost ~1.5 MB.
+#: Node allows 2,000 fields; a browser or an SDK sends a few dozen.
+HEAD_LIMIT_LINES = 200
+
 #: Seconds a request head may take to arrive (read by each new connection).
 HEAD_TIMEOUT_SECONDS = 10.0
 
@@ -84,6 +89,8 @@ class _HeadGuard(asyncio.Protocol):
         self._head_limit = HEAD_LIMIT_BYTES
         self._head_timeout = HEAD_TIMEOUT_SECONDS
         self._head_bytes = 0  # of the head being received
+        self._head_lines = 0  # line breaks of the head being received
+        self._head_tail = b""  # the last bytes of the previous read (a head's end may span two)
         self._heads = 0  # heads parsed on this connection
         self._refused = False
         self._head_timer: asyncio.TimerHandle | None = None
@@ -104,6 +111,15 @@ class _HeadGuard(asyncio.Protocol):
         if not self._awaiting_head():  # a body, or bytes queued behind a request in flight
             super().data_received(data)
             return
+        # Counted before the parser sees them (it holds every parsed field): the lines up to the
+        # blank line that ends the head, if this read has it, else all of them.
+        end = (self._head_tail + data).find(b"\r\n\r\n")
+        head_part = data if end < 0 else data[: max(0, end + 4 - len(self._head_tail))]
+        self._head_lines += head_part.count(b"\n")
+        if self._head_lines > HEAD_LIMIT_LINES:
+            self._refuse(431, f"The request has more than {HEAD_LIMIT_LINES} header lines.")
+            return
+        self._head_tail = data[-3:]
         if len(data) > self._head_limit - self._head_bytes:
             self._receive_past_the_limit(data)
             return
@@ -139,6 +155,8 @@ class _HeadGuard(asyncio.Protocol):
     def _head_complete(self) -> None:
         self._heads += 1
         self._head_bytes = 0
+        self._head_lines = 0
+        self._head_tail = b""
         self._stop_head_clock()
 
     # The head clock ----------------------------------------------------------------------------

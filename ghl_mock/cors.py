@@ -32,7 +32,9 @@ EXPOSED_HEADERS = (
 
 
 #: A host as browsers send it in ``Origin``: a name (its xn-- form if not ASCII) or an [IPv6] address.
-HOST = r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\]"
+#: A host name (letters, digits, ``.``, ``-`` and ``_``: Compose service names have underscores;
+#: a trailing ``.`` allowed) or a bracketed IPv6 address (a zone as ``%25eth0``).
+HOST = r"[A-Za-z0-9_](?:[A-Za-z0-9._-]*[A-Za-z0-9_])?\.?|\[[0-9A-Fa-f:.]+(?:%25[A-Za-z0-9._~-]+)?\]"
 _ORIGIN = re.compile(rf"(?P<scheme>https?)://(?P<host>{HOST})(?::(?P<port>[0-9]{{1,5}}|\*))?/?", re.IGNORECASE)
 
 

@@ -44,7 +44,11 @@ def read_text(path: Path, error: type[FileError], limit: int = MAX_FILE_BYTES) -
         size = path.stat().st_size
         if size > limit:
             raise error(path, WHOLE_FILE, f"{size:,} bytes: larger than the {limit:,} bytes a file may have")
-        return path.read_text(encoding="utf-8")
+        with path.open("rb") as file:  # at most limit + 1 bytes: a device or a growing file may lie about its size
+            data = file.read(limit + 1)
+        if len(data) > limit:
+            raise error(path, WHOLE_FILE, f"more than {limit:,} bytes: larger than the {limit:,} bytes a file may have")
+        return data.decode("utf-8")
     except FileNotFoundError:
         raise error(path, WHOLE_FILE, "file not found") from None
     except OSError as exc:  # the reason without the path again: "cannot read: Is a directory"
@@ -68,6 +72,13 @@ def first_error(exc: ValidationError) -> tuple[str, str]:
 def all_errors(exc: ValidationError) -> list[tuple[str, str]]:
     """Every problem as (field, reason), one per field, in the order pydantic found them (a union's
     member reasons joined, as in ``first_error``)."""
+    try:
+        return _all_errors(exc)
+    except RecursionError:  # a value nested too deeply even to be looked at
+        return [(WHOLE_FILE, TOO_DEEP)]
+
+
+def _all_errors(exc: ValidationError) -> list[tuple[str, str]]:
     by_field: dict[str, list[str]] = {}
     for error in exc.errors():
         reasons = by_field.setdefault(_path(error["loc"]), [])

@@ -23,9 +23,11 @@ def masked_authorization(value: str | None) -> str | None:
 
 
 #: Query parameters whose values are credentials (the consent ``state``, OAuth-style tokens).
-SECRET_PARAMS = frozenset({"state", "token", "access_token", "code", "refresh_token"})
+SECRET_PARAMS = frozenset(
+    {"state", "token", "access_token", "code", "refresh_token", "id_token", "client_secret", "api_key", "password"}
+)
 #: Substrings one of which every secret parameter's name contains.
-_SECRET_STEMS = ("state", "token", "code")
+_SECRET_STEMS = ("state", "token", "code", "secret", "key", "password")
 
 
 def masked_query(query: str) -> str:

@@ -131,7 +131,7 @@ class TokenVerifier:
             return {
                 "verified": len(self._verified.items),
                 "refused": len(self._refused.items),
-                "bytes": self._verified.bytes + self._refused.bytes,
+                "bytes": self._verified.bytes + self._refused.bytes,  # estimated, see _cost
             }
 
     def resolve(self, token: str) -> Principal:
@@ -188,30 +188,51 @@ class TokenVerifier:
         return principal, float(claims["exp"])
 
 
-class _Cache(Generic[V]):
-    """Token -> verdict, oldest first, bounded by count and by the bytes of its tokens."""
+#: What a cached verdict costs beyond its strings' characters (the entry, the tuple, each str
+#: object in a principal's scopes), roughly, so that the byte budget bounds memory, not text.
+ENTRY_COST = 200
+STR_COST = 60
 
-    __slots__ = ("bytes", "items")
+
+def _cost(token: str, verdict: Any) -> int:
+    cost = ENTRY_COST + len(token)
+    first = verdict[0] if isinstance(verdict, tuple) and verdict else None
+    if isinstance(first, Principal):  # 530 two-letter scopes cost ~35 kB, not 1 kB
+        cost += len(first.auth_class_id) + sum(STR_COST + len(scope) for scope in first.scopes)
+    elif isinstance(verdict, tuple) and len(verdict) > 1:
+        cost += len(str(verdict[1]))
+    return cost
+
+
+class _Cache(Generic[V]):
+    """Token -> verdict, oldest first, bounded by count and by an estimate of the bytes it holds
+    (its tokens, and each verdict's strings and objects)."""
+
+    __slots__ = ("bytes", "costs", "items")
 
     def __init__(self) -> None:
         self.items: OrderedDict[str, V] = OrderedDict()
+        self.costs: dict[str, int] = {}
         self.bytes = 0
 
     def clear(self) -> None:
         self.items.clear()
+        self.costs.clear()
         self.bytes = 0
 
     def pop(self, token: str) -> None:
         if self.items.pop(token, None) is not None:
-            self.bytes -= len(token)
+            self.bytes -= self.costs.pop(token)
 
     def put(self, token: str, verdict: V) -> None:
-        if token not in self.items:
-            self.bytes += len(token)
+        self.pop(token)
+        cost = _cost(token, verdict)
         self.items[token] = verdict
+        self.costs[token] = cost
+        self.bytes += cost
         while self.items and (len(self.items) > TOKEN_CACHE_SIZE or self.bytes > TOKEN_CACHE_BYTES):
             old, _ = self.items.popitem(last=False)
-            self.bytes -= len(old)
+            self.bytes -= self.costs.pop(old)
 
 
 def _remember(lock: threading.Lock, cache: _Cache[Any], token: str, verdict: Any) -> None:

@@ -43,8 +43,16 @@ _QUOTED = re.compile(r"'([^']*)'")
 
 
 def shown(value: object, limit: int = 80) -> str:
-    """``value`` as the user would recognise it, escaped (a line break shows as ``\\n``) and cut short."""
-    text = repr(value)
+    """``value`` as the user would recognise it, escaped (a line break shows as ``\\n``) and cut short.
+    A list or mapping is named, never printed: a file's value may be nested thousands deep or be
+    a YAML alias bomb, whose ``repr`` would recurse or run for minutes."""
+    if isinstance(value, list | tuple):
+        return f"a list of {len(value)}"
+    if isinstance(value, dict):
+        return f"a mapping of {len(value)}"
+    if isinstance(value, str) and len(value) > limit:
+        value = value[:limit]
+    text = repr(value) if isinstance(value, str | int | float | bool | type(None)) else type(value).__name__
     return text if len(text) <= limit else text[: limit - 4] + "...'"
 
 
@@ -72,6 +80,11 @@ def reason(error: ErrorDetails, *, show_input: bool = True, extra: str = "not a 
         key, words, unit = _LENGTHS[kind]
         count = ctx.get(key)
         return f"must have {words} {count} {unit}{'' if count == 1 else 's'}"
+    if kind == "string_pattern_mismatch":
+        pattern = str(ctx.get("pattern", ""))
+        if pattern == "^[^\\n]+$":
+            return f"must be one line of text{got}"
+        return f"does not have the form {pattern} asks for{got}"
     if kind == "extra_forbidden":
         return extra
     if kind == "missing":

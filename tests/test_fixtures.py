@@ -90,7 +90,7 @@ def test_the_tiktok_business_only_format_of_version_0_1_still_loads(tmp_path: Pa
             {"privateIntegrationTokens": [{"token": "abc", "authClass": "Location", "locationId": "l", "scopes": []}]},
             "tokens.json",
             "privateIntegrationTokens[0].token",
-            "pattern",
+            "does not have the form ^pit-",
         ),
         (
             {"defaultProfiles": [PROFILE]},

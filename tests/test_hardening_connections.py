@@ -146,6 +146,28 @@ def test_many_headers_over_the_limit_in_small_writes_are_431(url: str) -> None:
     assert answer.startswith(b"HTTP/1.1 431 "), answer[:200]
 
 
+def test_too_many_header_lines_are_431_however_few_bytes_they_are(url: str) -> None:
+    """Each parsed field is held until the head ends: 64 KiB of ``a:b`` lines would cost ~1.5 MB a
+    connection. More than HEAD_LIMIT_LINES lines, sent in small writes, are refused."""
+    with connect(url) as sock:
+        send(sock, HEALTH)
+        for _ in range(connections.HEAD_LIMIT_LINES + 5):
+            send(sock, b"a:b\r\n")
+        answer = read_until_closed(sock)
+    assert answer.startswith(b"HTTP/1.1 431 "), answer[:200]
+    assert b"header lines" in answer
+
+
+def test_a_head_with_many_but_allowed_lines_is_served(url: str) -> None:
+    with connect(url) as sock:
+        send(sock, HEALTH)
+        for i in range(connections.HEAD_LIMIT_LINES - 10):
+            send(sock, f"X-H{i}: v\r\n".encode())
+        send(sock, b"Connection: close\r\n\r\n")
+        answer = read_until_closed(sock)
+    assert answer.startswith(b"HTTP/1.1 200 "), answer[:200]
+
+
 def test_a_long_url_counts_as_head(url: str) -> None:
     with connect(url) as sock:
         send(sock, b"GET /__mock/health?" + b"q" * (LIMIT + 10) + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")

@@ -106,3 +106,53 @@ def test_scenarios_validate_reports_every_problem_of_a_file_in_plain_words(tmp_p
     assert lines[-1] == "0 valid, 1 invalid"
     for pydantic_words in ("Input should", "Field required", "Extra inputs", "literal["):
         assert pydantic_words not in validated.stdout
+
+
+def test_a_deep_or_aliased_value_under_an_unknown_key_is_reported_not_a_traceback(tmp_path: Path) -> None:
+    """The reasons name a list or mapping, never print it: its repr would recurse (990 levels in
+    2 kB) or run for minutes (a YAML alias bomb of a few hundred bytes)."""
+    deep = "[" * 990 + "]" * 990
+    chain = "".join(f"x{i}: &x{i} [*x{i - 1}]\n" for i in range(1, 5000))
+    bomb = "a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8)
+    )
+    directory = scenario_dir(
+        tmp_path,
+        {
+            "deep": f"description: x\nsteps: [{{match: {{endpoint: accounts}}}}]\nextra: {deep}\n",
+            "chain": f"description: x\nsteps: [{{match: {{endpoint: accounts}}}}]\nx0: &x0 [1]\n{chain}",
+            "bomb": f"description: x\nsteps: [{{match: {{endpoint: accounts}}}}]\n{bomb}",
+        },
+    )
+    for name in ("deep", "chain", "bomb"):
+        validated = subprocess.run(
+            [sys.executable, "-m", "ghl_mock", "scenarios", "validate", str(directory / f"{name}.yaml")],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=60,
+        )
+        assert validated.returncode == 1 and "Traceback" not in validated.stderr, (name, validated.stderr[-500:])
+        assert "not a field here" in validated.stdout, validated.stdout
+    served = run_serve("--extra-scenarios", str(directory))
+    assert served.returncode == 4 and "Traceback" not in served.stderr, served.stderr[-500:]
+    with LiveServer(create_app(Settings())) as server:
+        body = f"name: deep\ndescription: x\nsteps: [{{match: {{endpoint: accounts}}}}]\nextra: {deep}\n"
+        answer = httpx.post(
+            f"{server.url}/__mock/scenarios", content=body, headers={"Content-Type": "application/yaml"}
+        )
+        assert answer.status_code in (400, 422), answer.text  # a clear refusal, never a 500
+
+
+def test_a_file_that_lies_about_its_size_is_read_no_further_than_the_cap(tmp_path: Path) -> None:
+    directory = scenario_dir(tmp_path, {})
+    (directory / "zero.yaml").symlink_to("/dev/zero")  # reports 0 bytes, never ends
+    validated = subprocess.run(
+        [sys.executable, "-m", "ghl_mock", "scenarios", "validate", str(directory / "zero.yaml")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert validated.returncode == 1 and "Traceback" not in validated.stderr, validated.stderr[-500:]
+    assert "more than 1,000,000 bytes: larger than the 1,000,000 bytes" in validated.stdout, validated.stdout

@@ -44,3 +44,11 @@ def test_a_token_sent_without_a_scheme_is_not_echoed() -> None:
     reason = refused.headers["x-ghl-mock-reason"]
     assert refused.status_code == 401 and token[:12] not in reason and token[-8:] not in reason, reason
     assert basic.headers["x-ghl-mock-reason"] == "Authorization scheme is 'Basic', not Bearer"
+
+
+def test_every_credential_parameter_is_masked_in_the_journal_query() -> None:
+    from ghl_mock.masking import masked_query
+
+    secret = "Zx9Qw8Er7Ty6Ui5Op4"
+    for name in ("id_token", "client_secret", "api_key", "password", "ID%5Ftoken"):
+        assert secret not in masked_query(f"a=1&{name}={secret}"), name

@@ -186,3 +186,20 @@ def test_a_scripted_delay_ends_when_the_client_disconnects(tmp_path: Path) -> No
         assert entry["status"] is None
         assert entry["reason"] == "the client disconnected during the scripted delay"
         assert isinstance(entry["durationMs"], float) and entry["durationMs"] < 2000
+
+
+def test_the_token_cache_budget_counts_a_principals_scopes_not_only_the_token() -> None:
+    """3,000 ~3.8 kB JWTs of 530 two-letter scopes each held 33 MB against a '2 MiB' budget of
+    token text: each cached principal's scopes are objects too."""
+    app = create_app(Settings())
+    verifier = ctx_of(app).verifier
+    scopes = [
+        *SOCIAL_PLANNER_SCOPES,
+        *(f"{a}{b}" for a in "abcdefghijklmnopqrstuvw" for b in "abcdefghijklmnopqrstuvw"),
+    ]
+    scopes = scopes[:530]
+    for i in range(600):
+        verifier.resolve(mint(f"l{i}", scopes=scopes))
+    cached = verifier.cached()
+    assert cached["verified"] < 100, cached  # ~35 kB each: about 60 fit in 2 MiB, not 544
+    assert cached["bytes"] <= tokens.TOKEN_CACHE_BYTES

@@ -65,7 +65,7 @@ def test_the_schema_copy_is_current() -> None:
         ("description: x\nsteps: [{match: {endpoint: home}}]", "steps[0].match.endpoint", "expected one of 'start'"),
         ("description: x\nwhen_exhausted: loop\nsteps: [{}]", "when_exhausted", "expected one of 'fall_through'"),
         ("description: x\nsteps: [{}]\nextra: 1", "extra", "not a field here"),
-        ('description: "two\\nlines"\nsteps: [{}]', "description", "pattern"),
+        ('description: "two\\nlines"\nsteps: [{}]', "description", "must be one line of text"),
         ("- just\n- a list", "(top level)", "expected a mapping of names to values"),
     ],
 )

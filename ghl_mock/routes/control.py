@@ -9,6 +9,7 @@ from functools import wraps
 from typing import Any, Final
 from urllib.parse import urlsplit
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -140,7 +141,7 @@ async def add_scenario(request: Request) -> Response:
         fields = dict(data)
         if "name" not in fields:
             raise BodyError([("name", "required (the scenario's name, as a file's name would be)")])
-        loaded = runtime_scenario(fields.pop("name"), fields)
+        loaded = await run_in_threadpool(runtime_scenario, fields.pop("name"), fields)  # validation, off the loop
     except BodyError as exc:
         return body_error(exc)
     except ScenarioError as exc:

@@ -10,6 +10,7 @@ import json
 from typing import TYPE_CHECKING, Any, Final
 
 from pydantic import BaseModel, ValidationError
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -62,7 +63,14 @@ async def read_json(request: Request, *, yaml_too: bool = False) -> Any:
     if not raw.strip():
         return {}
     media = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
-    if yaml_too and media in ("application/yaml", "application/x-yaml", "text/yaml"):
+    as_yaml = yaml_too and media in ("application/yaml", "application/x-yaml", "text/yaml")
+    if yaml_too:  # a scenario may be up to MAX_BODY of pure-Python YAML: parsed off the event loop
+        return await run_in_threadpool(decode_body, bytes(raw), as_yaml)
+    return decode_body(bytes(raw), as_yaml)
+
+
+def decode_body(raw: bytes, as_yaml: bool) -> Any:
+    if as_yaml:
         import yaml
 
         try:
