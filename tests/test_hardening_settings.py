@@ -339,3 +339,12 @@ def test_serve_reports_an_unreadable_fixture_file_without_a_placeholder(tmp_path
     assert result.returncode == 3
     assert f"ghl-mock: bad fixtures: {tmp_path / 'locations.json'}: cannot read: Is a directory\n" in result.stderr
     assert ": -:" not in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("url", ["http://ghl_mock:8080", "http://mock.example.test.", "http://[fe80::1%25eth0]:8080"])
+def test_compose_service_names_trailing_dots_and_ipv6_zones_are_good_public_urls(url: str) -> None:
+    assert Settings(public_url=url).public_url == url
+
+
+def test_a_cors_origin_may_name_a_compose_service() -> None:
+    assert "http://my_app:3000" in Settings(cors_origins=["http://my_app:3000"]).cors_origins
