@@ -253,6 +253,10 @@ class _Message(_Model):
     def _names(cls, headers: Headers) -> Headers:
         return _check_headers(headers)
 
+    def header(self, name: str) -> str | None:
+        headers: Headers = getattr(self, "headers")  # noqa: B009 - each subclass declares it
+        return header_of(headers, name)
+
 
 class RecordedRequest(_Message):
     method: str = Field(pattern=r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
@@ -264,9 +268,6 @@ class RecordedRequest(_Message):
     body_size: int = _BODY_SIZE
     body_omitted: str | None = _BODY_OMITTED
 
-    def header(self, name: str) -> str | None:
-        return header_of(self.headers, name)
-
 
 class RecordedResponse(_Message):
     status: int = Field(ge=100, le=599)
@@ -274,9 +275,6 @@ class RecordedResponse(_Message):
     body: str = _BODY
     body_size: int = _BODY_SIZE
     body_omitted: str | None = _BODY_OMITTED
-
-    def header(self, name: str) -> str | None:
-        return header_of(self.headers, name)
 
 
 class Exchange(_Model):
