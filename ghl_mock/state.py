@@ -12,6 +12,7 @@ from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ghl_mock.bounded import Bounded
 from ghl_mock.journal import Journal
 from ghl_mock.platforms import AccountRecord, DemoItem
 from ghl_mock.scenarios.engine import ScenarioEngine
@@ -73,11 +74,11 @@ def new_account_id() -> str:
     return secrets.token_hex(12)
 
 
-def grant_bytes(grant: Grant) -> int:
+def grant_bytes(_: str, grant: Grant) -> int:
     return ENTRY_OVERHEAD + len(grant.account_id) + len(grant.platform) + len(grant.location_id) + len(grant.user_id)
 
 
-def account_bytes(account: ConnectedAccount) -> int:
+def account_bytes(_: str, account: ConnectedAccount) -> int:
     # The record's own strings come from the fixtures (shared); its ids are the grant's.
     return 2 * ENTRY_OVERHEAD + len(account.id) + len(account.location_id) + len(account.oauth_id)
 
@@ -85,14 +86,12 @@ def account_bytes(account: ConnectedAccount) -> int:
 class MockState:
     def __init__(self, engine: ScenarioEngine | None = None, journal: Journal | None = None):
         self._lock = threading.Lock()
-        self._grants: OrderedDict[str, Grant] = OrderedDict()
-        self._grant_bytes = 0
+        self._grants: Bounded[str, Grant] = Bounded(MAX_GRANTS, GRANT_BYTES, grant_bytes)
         #: nonce -> when its state expires
         self._used_states: OrderedDict[str, float] = OrderedDict()
         #: States expiring no later than this are refused (see MAX_USED_STATES).
         self._state_watermark = 0.0
-        self._accounts: OrderedDict[str, ConnectedAccount] = OrderedDict()
-        self._account_bytes = 0
+        self._accounts: Bounded[str, ConnectedAccount] = Bounded(MAX_ACCOUNTS, ACCOUNT_BYTES, account_bytes)
         #: Caches elsewhere that a full reset also clears (the token verifier's).
         self._on_reset: list[Callable[[], None]] = []
         self.engine = engine or ScenarioEngine({})
@@ -110,11 +109,9 @@ class MockState:
             return
         with self._lock:
             self._grants.clear()
-            self._grant_bytes = 0
             self._used_states.clear()
             self._state_watermark = 0.0
             self._accounts.clear()
-            self._account_bytes = 0
             self._errors.clear()
         self.engine.reset()
         self.journal.clear()
@@ -130,9 +127,9 @@ class MockState:
         with self._lock:
             return {
                 "grants": len(self._grants),
-                "grantBytes": self._grant_bytes,
+                "grantBytes": self._grants.bytes,
                 "accounts": len(self._accounts),
-                "accountBytes": self._account_bytes,
+                "accountBytes": self._accounts.bytes,
                 "usedStates": len(self._used_states),
             }
 
@@ -143,11 +140,7 @@ class MockState:
         grant = Grant(new_account_id(), platform, location_id, user_id, items, time.time())
         if store:
             with self._lock:
-                self._grants[grant.account_id] = grant
-                self._grant_bytes += grant_bytes(grant)
-                while len(self._grants) > MAX_GRANTS or (self._grant_bytes > GRANT_BYTES and len(self._grants) > 1):
-                    _, old = self._grants.popitem(last=False)
-                    self._grant_bytes -= grant_bytes(old)
+                self._grants.put(grant.account_id, grant)
         return grant
 
     def connect(self, grant: Grant, record: AccountRecord) -> tuple[ConnectedAccount, bool]:
@@ -178,16 +171,7 @@ class MockState:
                 updated_at=now,
                 expire=grant.created_at + ACCOUNT_LIFETIME,
             )
-            if previous is not None:
-                self._account_bytes -= account_bytes(previous)
-            self._accounts[key] = account
-            self._account_bytes += account_bytes(account)
-            self._accounts.move_to_end(key)
-            while len(self._accounts) > MAX_ACCOUNTS or (
-                self._account_bytes > ACCOUNT_BYTES and len(self._accounts) > 1
-            ):
-                _, old = self._accounts.popitem(last=False)
-                self._account_bytes -= account_bytes(old)
+            self._accounts.put(key, account)  # a reconnect: updated in place, moved to the newest end
         return account, previous is None
 
     def accounts(self, location_id: str, platform: str | None = None) -> list[ConnectedAccount]:
@@ -214,8 +198,7 @@ class MockState:
             account = self._accounts.get(account_id)
             if account is None or account.location_id != location_id:
                 return None
-            del self._accounts[account_id]
-            self._account_bytes -= account_bytes(account)
+            self._accounts.pop(account_id)
             return account
 
     def record_error(self, text: str) -> None:

@@ -9,20 +9,19 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Literal
 
 import jwt
 
+from ghl_mock.bounded import Bounded
 from ghl_mock.errors import ApiError
 from ghl_mock.fixtures import Fixtures
 from ghl_mock.masking import mask
 from ghl_mock.rules import TOKEN_INVALID_JWT, TOKEN_INVALID_PIT, Rule
 
 AuthClass = Literal["Location", "Company"]
-V = TypeVar("V")
 ALGORITHM = "HS256"
 ISSUER = "ghl-mock"
 #: HighLevel access tokens live about a day (`expires_in: 86399`).
@@ -115,8 +114,8 @@ class TokenVerifier:
     def __init__(self, secret: str, fixtures: Fixtures):
         self._secret = secret
         self._fixtures = fixtures
-        self._verified: _Cache[tuple[Principal, float]] = _Cache()
-        self._refused: _Cache[tuple[Rule, str]] = _Cache()
+        self._verified: Bounded[str, tuple[Principal, float]] = Bounded(TOKEN_CACHE_SIZE, TOKEN_CACHE_BYTES, _cost)
+        self._refused: Bounded[str, tuple[Rule, str]] = Bounded(TOKEN_CACHE_SIZE, TOKEN_CACHE_BYTES, _cost)
         self._lock = threading.Lock()
 
     def clear(self) -> None:
@@ -129,8 +128,8 @@ class TokenVerifier:
         """How many verdicts are remembered, and the bytes of their tokens."""
         with self._lock:
             return {
-                "verified": len(self._verified.items),
-                "refused": len(self._refused.items),
+                "verified": len(self._verified),
+                "refused": len(self._refused),
                 "bytes": self._verified.bytes + self._refused.bytes,  # estimated, see _cost
             }
 
@@ -149,8 +148,8 @@ class TokenVerifier:
 
     def _resolve_jwt(self, token: str) -> Principal:
         with self._lock:
-            cached = self._verified.items.get(token)
-            refused = self._refused.items.get(token)
+            cached = self._verified.get(token)
+            refused = self._refused.get(token)
         if refused is not None:
             raise ApiError(*refused)
         if cached is not None:
@@ -204,38 +203,7 @@ def _cost(token: str, verdict: Any) -> int:
     return cost
 
 
-class _Cache(Generic[V]):
-    """Token -> verdict, oldest first, bounded by count and by an estimate of the bytes it holds
-    (its tokens, and each verdict's strings and objects)."""
-
-    __slots__ = ("bytes", "costs", "items")
-
-    def __init__(self) -> None:
-        self.items: OrderedDict[str, V] = OrderedDict()
-        self.costs: dict[str, int] = {}
-        self.bytes = 0
-
-    def clear(self) -> None:
-        self.items.clear()
-        self.costs.clear()
-        self.bytes = 0
-
-    def pop(self, token: str) -> None:
-        if self.items.pop(token, None) is not None:
-            self.bytes -= self.costs.pop(token)
-
-    def put(self, token: str, verdict: V) -> None:
-        self.pop(token)
-        cost = _cost(token, verdict)
-        self.items[token] = verdict
-        self.costs[token] = cost
-        self.bytes += cost
-        while self.items and (len(self.items) > TOKEN_CACHE_SIZE or self.bytes > TOKEN_CACHE_BYTES):
-            old, _ = self.items.popitem(last=False)
-            self.bytes -= self.costs.pop(old)
-
-
-def _remember(lock: threading.Lock, cache: _Cache[Any], token: str, verdict: Any) -> None:
+def _remember(lock: threading.Lock, cache: Bounded[str, Any], token: str, verdict: Any) -> None:
     with lock:
         cache.put(token, verdict)
 
