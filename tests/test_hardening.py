@@ -236,6 +236,9 @@ def test_unreadable_fixtures_exit_3_naming_the_file(tmp_path: Path) -> None:
     assert result.returncode == 3
     assert f"{tmp_path / 'locations.json'}: cannot read: Is a directory" in result.stderr
     assert "Traceback" not in result.stderr
+    # One line, without a placeholder for the field it has none of (#12)
+    assert f"ghl-mock: bad fixtures: {tmp_path / 'locations.json'}: cannot read: Is a directory\n" in result.stderr
+    assert ": -:" not in result.stderr
 
 
 def test_bounded_soak_loses_and_doubles_nothing(tmp_path: Path) -> None:
