@@ -36,7 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ghl_mock.file_errors import TOO_DEEP, FileError, first_error
 from ghl_mock.masking import SECRET_PARAMS, mask
-from ghl_mock.operations import OPERATIONS, PREFIX, Operation
+from ghl_mock.operations import OPERATIONS, Operation
 from ghl_mock.platforms import Api
 from ghl_mock.scenarios.loader import NAME
 from ghl_mock.versions import choose
@@ -523,27 +523,19 @@ class Matched:
     params: dict[str, str]
 
 
-def _template(path: str) -> re.Pattern[str]:
-    pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(path))
-    return re.compile(f"^{pattern}$")
-
-
-_ROWS: Final = [(op, _template(op.path)) for op in OPERATIONS]
-
-
 def operation_of(method: str, path: str, version: str | None) -> Matched | None:
     """The operations-table row the mock answers this request with (as routes/oauth.py picks it:
     the request's Version chooses between a path's v1 and v3 rows), or None: not an operation."""
-    if not path.startswith(PREFIX + "/"):
+    from ghl_mock.routes.oauth import operation_path  # the router's own match
+
+    hit = operation_path(method.upper(), path)
+    if hit is None:
         return None
-    wanted = "GET" if method.upper() == "HEAD" else method.upper()
+    row, params = hit
     found: dict[Api, Matched] = {}
-    for op, pattern in _ROWS:
-        hit = pattern.match(path)
-        if hit is not None and op.method == wanted:
-            found.setdefault(op.api, Matched(op, hit.groupdict()))
-    if not found:
-        return None
+    for op in OPERATIONS:
+        if (op.method, op.path) == row:
+            found.setdefault(op.api, Matched(op, params))
     if set(found) == {"v1"}:
         return found["v1"]
     chosen = choose(version, frozenset(found))

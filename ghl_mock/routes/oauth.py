@@ -128,8 +128,10 @@ assert all(
 ), "an operation's path does not fit the shared route patterns"
 
 
-#: (method, segment count) → [(the literal segments' getter, the holes, {literal segments: (endpoint, hole names)})]
-_Shape = tuple[Callable[[list[str]], object], tuple[int, ...], dict[object, tuple[Endpoint, tuple[str, ...]]]]
+#: (method, segment count) → [(the literal segments' getter, the holes,
+#: {literal segments: (endpoint, hole names, the row's (method, path template))})]
+_Row = tuple[Endpoint, tuple[str, ...], tuple[str, str]]
+_Shape = tuple[Callable[[list[str]], object], tuple[int, ...], dict[object, _Row]]
 
 
 def _shapes() -> dict[tuple[str, int], list[_Shape]]:
@@ -145,7 +147,7 @@ def _shapes() -> dict[tuple[str, int], list[_Shape]]:
             if table is None:
                 table = {}
                 group.append((literal, holes, table))
-            table[literal(parts)] = (_ENDPOINTS[(op.method, op.path)], names)
+            table[literal(parts)] = (_ENDPOINTS[(op.method, op.path)], names, (op.method, op.path))
     return shapes
 
 
@@ -154,15 +156,27 @@ _SHAPES: Final = _shapes()
 
 def match(scope: Scope) -> tuple[Endpoint, dict[str, str]] | None:
     """The endpoint and path parameters of the operation this request names, or None: ask the router."""
-    path: str = scope["path"]
-    if not path.startswith(PREFIX) or scope.get("root_path"):
+    if scope.get("root_path"):
+        return None
+    found = _find(scope["method"], scope["path"])
+    return (found[0][0], found[1]) if found is not None else None
+
+
+def operation_path(method: str, path: str) -> tuple[tuple[str, str], dict[str, str]] | None:
+    """The (method, path template) of the operations-table rows this request names, and its path
+    parameters (the request's Version then picks between a v1 and a v3 row), or None."""
+    found = _find(method, path)
+    return (found[0][2], found[1]) if found is not None else None
+
+
+def _find(method: str, path: str) -> tuple[_Row, dict[str, str]] | None:
+    if not path.startswith(PREFIX):
         return None
     parts = path.split("/")[1:]
     if "" in parts:
         return None  # an empty segment ("//", a trailing "/") matches no route
-    for literal, holes, table in _SHAPES.get((scope["method"], len(parts)), ()):
+    for literal, holes, table in _SHAPES.get((method, len(parts)), ()):
         found = table.get(literal(parts))
         if found is not None:
-            run, names = found
-            return run, {name: parts[i] for name, i in zip(names, holes, strict=True)}
+            return found, {name: parts[i] for name, i in zip(found[1], holes, strict=True)}
     return None
