@@ -58,20 +58,17 @@ def read_text(path: Path, error: type[FileError], limit: int = MAX_FILE_BYTES) -
 
 
 def first_error(exc: ValidationError) -> tuple[str, str]:
-    """The first problem as (field path like ``steps[0].error.rule``, reason).
+    """The first problem as (field path like ``steps[0].error.rule``, reason): ``all_errors``' first.
 
     When the field is a union (``repeat: 3`` or ``repeat: forever``), the reasons of every
     member are joined, so the user sees all the accepted forms.
     """
-    located = [(_path(error["loc"]), reason(error)) for error in exc.errors()]
-    field = located[0][0]
-    reasons = list(dict.fromkeys(msg for path, msg in located if path == field))
-    return field, _either(reasons)
+    return all_errors(exc)[0]
 
 
 def all_errors(exc: ValidationError) -> list[tuple[str, str]]:
     """Every problem as (field, reason), one per field, in the order pydantic found them (a union's
-    member reasons joined, as in ``first_error``)."""
+    member reasons joined: ``expected a whole number or 'forever', got 'lots'``)."""
     try:
         return _all_errors(exc)
     except RecursionError:  # a value nested too deeply even to be looked at
@@ -82,8 +79,9 @@ def _all_errors(exc: ValidationError) -> list[tuple[str, str]]:
     by_field: dict[str, list[str]] = {}
     for error in exc.errors():
         reasons = by_field.setdefault(_path(error["loc"]), [])
-        if reason(error) not in reasons:
-            reasons.append(reason(error))
+        said = reason(error)
+        if said not in reasons:
+            reasons.append(said)
     return [(field, _either(reasons)) for field, reasons in by_field.items()]
 
 
