@@ -1,21 +1,60 @@
-"""A synchronous httpx transport that calls an ASGI app directly: no socket, no thread.
+"""Calling an ASGI app directly, with no socket and no thread: an httpx transport, and ``call``.
 
 ``httpx.ASGITransport`` is async-only and Starlette's ``TestClient`` hands every request to a
-portal thread (about 1.7 ms each, bench/). This transport runs the app on an event loop it owns,
-in the caller's thread; when the caller is already inside a running loop (a sync client used
-from an async test) it falls back to a short-lived worker thread. Exceptions raised by the app
-propagate to the caller, as with ``TestClient``.
+portal thread (about 1.7 ms each, bench/). ``ASGISyncTransport`` runs the app on an event loop
+it owns, in the caller's thread; when the caller is already inside a running loop (a sync client
+used from an async test) it falls back to a short-lived worker thread. Exceptions raised by the
+app propagate to the caller, as with ``TestClient``.
+
+httpx itself caps what that transport can reach: it parses every URL character by character
+(the request's, the base URL join, and a 302's ``Location`` for ``next_request``), so a client on
+a transport that does nothing answers the start endpoint's 302 about 3,900 times a second here
+(docs/benchmarks.md). ``ASGISyncTransport.call`` skips httpx: the scope is built from the path
+as given and the answer comes back as an ``Answer`` (``status_code``, ``headers``, ``content``,
+``text``, ``json()``, named as httpx names them) for tests that send many requests.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json as jsonlib
 import threading
+from collections.abc import Coroutine, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeVar
+from urllib.parse import unquote, urlencode
 
 import httpx
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message
+
+T = TypeVar("T")
+Raw = tuple[int, list[tuple[bytes, bytes]], bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What ``call`` returns: the answer as the app sent it (no redirect followed)."""
+
+    status_code: int
+    headers: Headers  # case-insensitive, like httpx's
+    content: bytes
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
+
+    def json(self) -> Any:
+        return jsonlib.loads(self.content)
+
+
+def _server(host: str, scheme: str) -> tuple[str, int]:
+    """The scope's ``server`` from a ``Host`` value (``name``, ``name:port``, ``[v6]:port``)."""
+    name, colon, port = host.rpartition(":")
+    if colon and port.isdigit():
+        return name, int(port)
+    return host, 443 if scheme == "https" else 80
 
 
 class ASGISyncTransport(httpx.BaseTransport):
@@ -27,39 +66,97 @@ class ASGISyncTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         body = request.read()
-        scope = self._scope(request)
+        url = request.url
+        scope = self._scope(
+            request.method,
+            url.scheme,
+            (url.host, url.port or (443 if url.scheme == "https" else 80)),
+            url.raw_path.split(b"?", 1)[0],
+            url.query,
+            [(name.lower(), value) for name, value in request.headers.raw],
+        )
+        status, headers, content = self._run(self._call(scope, body))
+        return httpx.Response(status, headers=headers, content=content, request=request)
+
+    def call(
+        self,
+        method: str,
+        target: str,
+        *,
+        base_url: str,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        json: Any = None,
+        content: bytes | str | None = None,
+    ) -> Answer:
+        """One request straight to the app: ``target`` is a path with an optional query, as sent
+        on the wire (percent-encoded); ``params`` are appended to that query; ``json`` is sent
+        compact with ``Content-Type: application/json``. ``headers`` are sent as given, after a
+        ``Host`` of ``base_url``'s host (a given ``Host`` replaces it)."""
+        scheme, _, authority = base_url.partition("://")
+        raw_path, _, query = target.partition("?")
+        if params:
+            query = f"{query}&{urlencode(params)}" if query else urlencode(params)
+        if json is not None:
+            body = jsonlib.dumps(json, separators=(",", ":")).encode()
+        elif isinstance(content, str):
+            body = content.encode()
+        else:
+            body = content or b""
+        sent = {"host": authority.rstrip("/")}
+        if json is not None:
+            sent["content-type"] = "application/json"
+        if body:
+            sent["content-length"] = str(len(body))
+        for name, value in (headers or {}).items():
+            sent[name.lower()] = value
+        scope = self._scope(
+            method.upper(),
+            scheme,
+            _server(sent["host"], scheme),
+            raw_path.encode("latin-1"),
+            query.encode("latin-1"),
+            [(name.encode("latin-1"), value.encode("latin-1")) for name, value in sent.items()],
+        )
+        status, raw_headers, answer = self._run(self._call(scope, body))
+        return Answer(status, Headers(raw=raw_headers), answer)
+
+    def _run(self, coroutine: Coroutine[Any, Any, T]) -> T:
         try:
             asyncio.get_running_loop()
         except RuntimeError:
             with self._lock:  # one loop, one request at a time per transport
                 if self._loop.is_closed():  # closed by a client, used again: start afresh
                     self._loop = asyncio.new_event_loop()
-                status, headers, content = self._loop.run_until_complete(self._call(scope, body))
-        else:
-            with ThreadPoolExecutor(1) as pool:
-                status, headers, content = pool.submit(asyncio.run, self._call(scope, body)).result()
-        return httpx.Response(status, headers=headers, content=content, request=request)
+                return self._loop.run_until_complete(coroutine)
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, coroutine).result()
 
-    def _scope(self, request: httpx.Request) -> dict[str, Any]:
-        url = request.url
-        host = url.host
-        port = url.port or (443 if url.scheme == "https" else 80)
+    def _scope(
+        self,
+        method: str,
+        scheme: str,
+        server: tuple[str, int],
+        raw_path: bytes,
+        query: bytes,
+        headers: list[tuple[bytes, bytes]],
+    ) -> dict[str, Any]:
         return {
             "type": "http",
             "asgi": {"version": "3.0"},
             "http_version": "1.1",
-            "method": request.method,
-            "scheme": url.scheme,
-            "path": url.path,
-            "raw_path": url.raw_path.split(b"?", 1)[0],
-            "query_string": url.query,
+            "method": method,
+            "scheme": scheme,
+            "path": unquote(raw_path.decode("latin-1")),
+            "raw_path": raw_path,
+            "query_string": query,
             "root_path": "",
-            "headers": [(name.lower(), value) for name, value in request.headers.raw],
+            "headers": headers,
             "client": self.client,
-            "server": (host, port),
+            "server": server,
         }
 
-    async def _call(self, scope: dict[str, Any], body: bytes) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    async def _call(self, scope: dict[str, Any], body: bytes) -> Raw:
         sent = False
         status = 500
         headers: list[tuple[bytes, bytes]] = []

@@ -16,10 +16,11 @@ from typing import Any, Protocol
 
 import httpx
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
 
 from ghl_mock.app import create_app
 from ghl_mock.context import MockContext
-from ghl_mock.inprocess import ASGISyncTransport
+from ghl_mock.inprocess import Answer, ASGISyncTransport
 from ghl_mock.journal import JournalEntry, JournalFilter
 from ghl_mock.live import LiveServer
 from ghl_mock.operations import Operation, account_operation, operation, path_of
@@ -186,8 +187,11 @@ class GhlMock:
         app: Starlette | None = None,
         *,
         errors_raise_in_test: bool = False,
+        direct: ASGISyncTransport | None = None,
     ):
         self._backend = backend
+        #: In-process, the client's transport: ``call`` goes through it without httpx.
+        self._direct = direct
         self.client = client
         self.secret = secret
         self.app = app
@@ -202,13 +206,15 @@ class GhlMock:
         """No socket: ``client`` is bound to the ASGI app (exceptions raise in the caller)."""
         settings = settings or Settings()
         app = app or create_app(settings)
-        client = httpx.Client(transport=ASGISyncTransport(app), base_url=IN_PROCESS_URL, follow_redirects=False)
+        transport = ASGISyncTransport(app)
+        client = httpx.Client(transport=transport, base_url=IN_PROCESS_URL, follow_redirects=False)
         return cls(
             _LocalBackend(app, IN_PROCESS_URL),
             client,
             settings.secret.get_secret_value(),
             app,
             errors_raise_in_test=True,
+            direct=transport,
         )
 
     @classmethod
@@ -261,6 +267,31 @@ class GhlMock:
         if not owner:
             raise GhlMockError("a token needs a location_id or a company_id")
         return mint_token(self.secret, auth_class=auth_class, auth_class_id=owner, scopes=scopes, expires_in=expires_in)
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        json: Any = None,
+        content: bytes | str | None = None,
+    ) -> Answer:
+        """One request, answered as an ``Answer`` (``status_code``, ``headers``, ``content``, ``text``,
+        ``json()``); redirects are not followed. In-process it skips httpx, which caps ``client``
+        at about 3,900 requests a second on this API's 302s (docs/benchmarks.md): for tests that
+        send thousands. ``path`` is sent as given (percent-encode it yourself); the client's
+        headers (a session tag you set on it, say) are sent under ``headers``; its cookies are not.
+        Live and remote, the request goes through ``client``."""
+        if self._direct is None:
+            response = self.client.request(method, path, params=params, headers=headers, json=json, content=content)
+            return Answer(response.status_code, Headers(raw=response.headers.raw), response.content)
+        sent = dict(self.client.headers.items())
+        sent.update(headers or {})
+        return self._direct.call(
+            method, path, base_url=self.url, params=params, headers=sent, json=json, content=content
+        )
 
     def headers(self, token: str | None = None, version: str = VERSION) -> dict[str, str]:
         """``Authorization`` and ``Version`` headers (a demo-location token unless one is given)."""
