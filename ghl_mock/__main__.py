@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ghl_mock.cli import main
+from ghl_mock.startup import main
 
 if __name__ == "__main__":  # pragma: no cover - exercised through a subprocess test
     main()

@@ -10,6 +10,7 @@ import click
 from pydantic import ValidationError
 from pydantic_settings import SettingsError
 
+from ghl_mock import startup
 from ghl_mock.platforms import SOCIAL_PLANNER_SCOPES
 from ghl_mock.settings import Settings, SettingsEnvironmentError, env_name, problems
 from ghl_mock.tokens import DEFAULT_EXPIRES_IN, mint_token
@@ -57,8 +58,11 @@ def _where(field: str) -> str:
 
 @click.group()
 @click.version_option(package_name="ghl-mock", prog_name="ghl-mock")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """ghl-mock: HighLevel's Social Planner OAuth API (every v1 platform) on localhost."""
+    if ctx.invoked_subcommand != "serve":
+        startup.resume()  # serve resumes the collector once ready (startup.py)
 
 
 @main.command()

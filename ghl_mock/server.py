@@ -9,6 +9,7 @@ import sys
 from typing import Any
 from urllib.parse import urlencode
 
+from ghl_mock import startup
 from ghl_mock.access_log import AccessLog
 from ghl_mock.app import create_app
 from ghl_mock.fixtures import Fixtures
@@ -120,6 +121,7 @@ def serve(settings: Settings) -> int:
     def announce() -> None:
         print(f"ghl-mock ready on {base_url}", flush=True)
         print(example_request(base_url, fixtures, settings), flush=True)
+        startup.resume(freeze=True)  # the collector, paused by the console script (startup.py)
 
     server = build_server(
         app,
