@@ -36,7 +36,8 @@ class AccessLog:
         self._stamp = ""
         self._timer: asyncio.TimerHandle | None = None
 
-    def line(self, scope: Scope, status: int) -> None:
+    def line(self, scope: Scope, status: int, query: str | None = None) -> None:
+        """``query``: the request's query already masked (the journal's), else it is masked here."""
         now = time.time()
         second = int(now)
         if second != self._second:
@@ -44,9 +45,11 @@ class AccessLog:
         client = scope.get("client")
         raw_path = scope.get("raw_path")
         path = raw_path.decode("latin-1") if raw_path else quote(scope["path"])
-        query = scope.get("query_string", b"")
+        if query is None:
+            raw_query = scope.get("query_string", b"")
+            query = masked_query(raw_query.decode("latin-1")) if raw_query else ""
         if query:
-            path = f"{path}?{masked_query(query.decode('latin-1'))}"
+            path = f"{path}?{query}"
         text = (
             f"{self._stamp},{int((now - second) * 1000):03d} {f'{client[0]}:{client[1]}' if client else '-'} "
             f'"{scope["method"]} {path} HTTP/{scope.get("http_version", "1.1")}" {_PHRASES.get(status, status)}\n'

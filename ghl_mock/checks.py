@@ -25,7 +25,7 @@ from ghl_mock.rules import (
 )
 from ghl_mock.tokens import Principal, bearer_of
 from ghl_mock.validation import MAX_BODY_BYTES, parse_json_body, validate_body, validate_query
-from ghl_mock.versions import check_version, requested
+from ghl_mock.versions import check_version, requested_in
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,11 +41,17 @@ class Authorized:
 
 async def authorize(op: Operation, request: Request, ctx: MockContext) -> Authorized:
     """Run version → body parse → token → query → body → location → platform for ``op``."""
-    if op.kind == "start" and ctx.settings.browser_navigation == "accept" and is_headerless_navigation(request):
+    asked = requested_in(request.scope)
+    if (
+        op.kind == "start"
+        and asked is None  # a request with a Version is never a headerless navigation
+        and ctx.settings.browser_navigation == "accept"
+        and is_headerless_navigation(request)
+    ):
         query = _query(op, request)
         _check_retired(op, ctx)
         return Authorized(None, None, query, {}, query["locationId"])
-    version = check_version(requested(request.scope["headers"]), ctx.accepted_versions[op.api])
+    version = check_version(asked, ctx.accepted_versions[op.api])
     parsed: Any = {}
     if op.body is not None:
         parsed = parse_json_body(await read_body(request), request.headers.get("content-type"))

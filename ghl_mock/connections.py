@@ -75,17 +75,22 @@ class _HeadGuard(asyncio.Protocol):
     flow: FlowControl
     cycle: Any
 
+    #: Whether the subclass puts the transport in each request's scope itself (httptools: at the
+    #: head's end); else ``self.app`` is wrapped per connection to do it.
+    _scopes_carry_transport = False
+
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
-        # Both uvicorn protocols start every request cycle with ``self.app``: wrapping it per
-        # connection hands the app this connection's transport, whichever protocol runs.
-        app = self.app
+        if not self._scopes_carry_transport:
+            # uvicorn's protocols start every request cycle with ``self.app``: wrapping it per
+            # connection hands the app this connection's transport.
+            app = self.app
 
-        async def with_transport(scope: Scope, receive: Receive, send: Send) -> None:
-            scope[TRANSPORT_KEY] = transport
-            await app(scope, receive, send)
+            async def with_transport(scope: Scope, receive: Receive, send: Send) -> None:
+                scope[TRANSPORT_KEY] = transport
+                await app(scope, receive, send)
 
-        self.app = with_transport
+            self.app = with_transport
         self._head_limit = HEAD_LIMIT_BYTES
         self._head_timeout = HEAD_TIMEOUT_SECONDS
         self._head_bytes = 0  # of the head being received
@@ -94,12 +99,16 @@ class _HeadGuard(asyncio.Protocol):
         self._heads = 0  # heads parsed on this connection
         self._refused = False
         self._head_timer: asyncio.TimerHandle | None = None
+        self._head_since: float | None = None  # when the head being awaited became due (None: none is)
         self._linger: asyncio.TimerHandle | None = None
         self._last_read = self._linger_end = 0.0  # while lingering
         self._start_head_clock()  # the first head is due within the timeout of the accept
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._stop_head_clock()
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
         if self._linger is not None:
             self._linger.cancel()
         super().connection_lost(exc)
@@ -125,7 +134,7 @@ class _HeadGuard(asyncio.Protocol):
             return
         self._head_bytes += len(data)
         super().data_received(data)  # completing the head resets the count and stops the clock
-        if self._head_bytes and self._head_timer is None and not self.transport.is_closing():
+        if self._head_bytes and self._head_since is None and not self.transport.is_closing():
             self._start_head_clock()  # a kept-alive connection's next head: its first bytes
 
     def _receive_past_the_limit(self, data: bytes) -> None:
@@ -160,17 +169,29 @@ class _HeadGuard(asyncio.Protocol):
         self._stop_head_clock()
 
     # The head clock ----------------------------------------------------------------------------
+    #
+    # One timer per connection, not one per request: stopping the clock only clears
+    # ``_head_since``, and a timer that fires early for the head now awaited (one that became
+    # due after the timer was set) sets itself again for what that head has left. Under
+    # keep-alive load this saves a timer's scheduling and cancelling on every request.
 
     def _start_head_clock(self) -> None:
-        self._head_timer = self.loop.call_later(self._head_timeout, self._head_timed_out)
+        self._head_since = self.loop.time()
+        if self._head_timer is None:
+            self._head_timer = self.loop.call_at(self._head_since + self._head_timeout, self._head_timed_out)
 
     def _stop_head_clock(self) -> None:
-        if self._head_timer is not None:
-            self._head_timer.cancel()
-            self._head_timer = None
+        self._head_since = None
 
     def _head_timed_out(self) -> None:
         self._head_timer = None
+        if self._head_since is None:
+            return  # no head is awaited: the clock restarts with the next one's first bytes
+        due = self._head_since + self._head_timeout
+        if self.loop.time() < due:  # set for an earlier head: this one has time left
+            self._head_timer = self.loop.call_at(due, self._head_timed_out)
+            return
+        self._head_since = None
         if self._refused or self.transport.is_closing():
             return
         if self._head_bytes or self._response_in_flight():
@@ -253,6 +274,7 @@ else:
         """On httptools: the parser's callbacks mark where a head ends and the next one starts."""
 
         _in_head = True
+        _scopes_carry_transport = True
 
         def _awaiting_head(self) -> bool:
             return self._in_head
@@ -265,6 +287,8 @@ else:
         def on_headers_complete(self) -> None:
             self._in_head = False
             self._head_complete()
+            scope = cast("dict[str, Any]", self.scope)  # uvicorn types it as its HTTPScope
+            scope[TRANSPORT_KEY] = self.transport  # the scope uvicorn's cycle is about to get
             super().on_headers_complete()
 
         def on_message_complete(self) -> None:

@@ -52,11 +52,12 @@ def error_body(rule: Rule, *, value: str = "", messages: list[str] | None = None
 
 def diagnose(scope: Scope | None, rule: str | None, reason: str) -> dict[str, str]:
     """Leave the diagnosis where the journal reads it; return it as response headers."""
+    safe = header_safe(reason)
     if scope is not None:
-        scope[REASON_KEY] = header_safe(reason)
+        scope[REASON_KEY] = safe
         if rule is not None:
             scope[RULE_KEY] = rule
-    headers = {REASON_HEADER: header_safe(reason)}
+    headers = {REASON_HEADER: safe}
     if rule is not None:
         headers[RULE_HEADER] = rule
     return headers

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import unquote_plus
 
 
@@ -28,12 +29,13 @@ SECRET_PARAMS = frozenset(
 )
 #: Substrings one of which every secret parameter's name contains.
 _SECRET_STEMS = ("state", "token", "code", "secret", "key", "password")
+#: A lower-cased query that may hold one: a stem, or an escape that could spell one.
+_MAYBE_SECRET = re.compile("|".join((*_SECRET_STEMS, "%", r"\+")))
 
 
 def masked_query(query: str) -> str:
     """A query string with credential values shortened to their ends (``state=eyJhbG…3Go``)."""
-    lowered = query.lower()
-    if "%" not in query and "+" not in query and not any(name in lowered for name in _SECRET_STEMS):
+    if _MAYBE_SECRET.search(query.lower()) is None:
         return query  # the common case (this runs for every journalled request)
     parts = []
     for part in query.split("&"):

@@ -74,10 +74,12 @@ class Recorder:
                 status = 500
             raise
         finally:
+            raw_query = scope.get("query_string", b"")
+            query = masked_query(raw_query.decode("latin-1")) if raw_query else ""  # one masking for both
             if self.access_log is not None and status is not None:
-                self.access_log.line(scope, status)
+                self.access_log.line(scope, status, query)
             if journalled:
-                self._add(scope, entry_id, generation, at, began, status, failure)
+                self._add(scope, entry_id, generation, at, began, status, failure, query)
 
     def _add(
         self,
@@ -88,17 +90,17 @@ class Recorder:
         began: float,
         status: int | None,
         failure: str | None,
+        query: str,
     ) -> None:
         request = _pick(scope["headers"], _REQUEST_HEADERS)
         client = scope.get("client")
-        query = scope.get("query_string", b"").decode("latin-1")
         self.journal.add(
             (
                 entry_id,
                 at,
                 scope["method"][:MAX_TEXT],
                 scope["path"][:MAX_TEXT],
-                masked_query(query)[:MAX_TEXT] if query else "",
+                query[:MAX_TEXT],
                 status,
                 round((time.perf_counter() - began) * 1000, 3),
                 str(scope.get(SESSION_KEY, DEFAULT_SESSION)),

@@ -10,9 +10,12 @@ from __future__ import annotations
 import re
 from typing import Final, Literal
 
+from starlette.types import Scope
+
 from ghl_mock.errors import ApiError
 from ghl_mock.platforms import Api
 from ghl_mock.rules import VERSION_MALFORMED, VERSION_MISSING, VERSION_UNKNOWN
+from ghl_mock.wire import VERSION_KEY
 
 #: The generation each accepted value selects: the dates are the per-platform spec's (live, all
 #: three are accepted on established routes), ``v3`` the generic-route spec's.
@@ -37,6 +40,15 @@ def requested(headers: list[tuple[bytes, bytes]]) -> str | None:
     """The Version as HighLevel's code sees it (Node joins a repeated header's values with ", ")."""
     values = [value.decode("latin-1") for name, value in headers if name == b"version"]
     return ", ".join(values) if values else None
+
+
+def requested_in(scope: Scope) -> str | None:
+    """``requested`` of the request's headers, read once per request (routing and the check ask)."""
+    if VERSION_KEY in scope:
+        value: str | None = scope[VERSION_KEY]
+        return value
+    value = scope[VERSION_KEY] = requested(scope["headers"])
+    return value
 
 
 def generation(value: str | None) -> Api | None:

@@ -27,6 +27,8 @@ RULE_KEY: Final = "ghl_mock.rule"
 REASON_KEY: Final = "ghl_mock.reason"
 #: The app's ``MockContext``, put into every request's scope by ``front.Front``.
 CONTEXT_KEY: Final = "ghl_mock.context"
+#: The request's Version as ``versions.requested`` reads it, worked out once per request.
+VERSION_KEY: Final = "ghl_mock.version"
 
 #: The rate-limit headers HighLevel sends (research §3.5), in the order a scripted 429 sends them.
 RATE_LIMIT_HEADERS: Final = (

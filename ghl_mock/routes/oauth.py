@@ -27,7 +27,7 @@ from ghl_mock.errors import header_safe, not_found, raw_path_of
 from ghl_mock.operations import OPERATIONS, PREFIX
 from ghl_mock.pipeline import endpoint
 from ghl_mock.platforms import PLATFORMS, Api
-from ghl_mock.versions import choose, generation, requested
+from ghl_mock.versions import choose, generation, requested_in
 from ghl_mock.wire import HINT_HEADER
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -40,7 +40,7 @@ def _by_version(rows: dict[Api, Endpoint]) -> Endpoint:
     generations = frozenset(rows)
 
     async def run(request: Request) -> Response:
-        chosen = choose(requested(request.scope["headers"]), generations)
+        chosen = choose(requested_in(request.scope), generations)
         if chosen is None:
             response = not_found(request.method, raw_path_of(request), request.scope)
             response.headers[HINT_HEADER] = "this path form exists only under Version: v3"
@@ -85,7 +85,7 @@ async def documented_but_missing(request: Request) -> Response:
     platform = PLATFORMS.get(request.path_params["platform"])
     if platform is None or not (platform.has("accounts") or "accounts" in platform.v3_kinds()):
         raise HTTPException(404)
-    v3 = (generation(requested(request.scope["headers"])) or platform.default_api) == "v3"
+    v3 = (generation(requested_in(request.scope)) or platform.default_api) == "v3"
     segment = "accounts" if v3 else platform.accounts_segment  # the form the request's Version has
     response = not_found(request.method, raw_path_of(request), request.scope)
     response.headers[HINT_HEADER] = header_safe(
