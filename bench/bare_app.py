@@ -61,7 +61,21 @@ app = Starlette(
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument(
+        "--pydantic-settings",
+        action="store_true",
+        help="read host and port through pydantic-settings first (the start-up reference with ghl-mock's stack)",
+    )
     args = parser.parse_args()
+    if args.pydantic_settings:
+        from pydantic_settings import BaseSettings, SettingsConfigDict
+
+        class Options(BaseSettings):
+            model_config = SettingsConfigDict(env_prefix="BARE_")
+            host: str = "127.0.0.1"
+            port: int = args.port
+
+        args.port = Options().port
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", args.port))

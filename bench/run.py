@@ -128,8 +128,46 @@ def ghl_mock(root: Path, name: str, access_log: bool) -> Server:
     return Server(name, command, re.compile(r"ready on (\S+)"), "/__mock/health", cwd=root)
 
 
-def bare() -> Server:
-    return Server("bare", [sys.executable, "bench/bare_app.py"], re.compile(r"bare ready on (\S+)"), "/__mock/health")
+def bare(name: str = "bare", *options: str) -> Server:
+    command = [sys.executable, "bench/bare_app.py", *options]
+    return Server(name, command, re.compile(r"bare ready on (\S+)"), "/__mock/health")
+
+
+#: A start-up reference only: the bare app, importing and using pydantic-settings (the library
+#: ghl-mock's settings are built on) before it serves.
+BARE_SETTINGS = "bare + pydantic-settings"
+
+
+def import_shares() -> list[tuple[str, float]]:
+    """Own import time (``-X importtime``) of what ``serve`` loads, by group, in ms, largest first.
+
+    importtime's own overhead inflates every figure alike; the shares, not the sums, are the point."""
+    groups = {
+        "pydantic, pydantic-core, pydantic-settings (+ annotated-types, typing-inspection, dotenv)": (
+            "pydantic",
+            "pydantic_core",
+            "pydantic_settings",
+            "annotated_types",
+            "typing_inspection",
+            "dotenv",
+        ),
+        "ghl_mock": ("ghl_mock",),
+        "uvicorn, starlette, httptools, h11, uvloop": ("uvicorn", "starlette", "httptools", "h11", "uvloop"),
+        "PyJWT (+ cryptography when installed)": ("jwt", "cryptography"),
+        "PyYAML": ("yaml",),
+        "click": ("click",),
+    }
+    code = "import ghl_mock.startup as s; s.pause(); import ghl_mock.cli, ghl_mock.server, ghl_mock.app"
+    err = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True).stderr
+    totals: Counter[str] = Counter()
+    for line in err.splitlines():
+        if not line.startswith("import time:") or "self [us]" in line:
+            continue
+        own, _, name = line.split(":", 1)[1].split("|")
+        top = name.strip().split(".")[0]
+        group = next((g for g, tops in groups.items() if top in tops), "the standard library and the rest")
+        totals[group] += int(own) / 1000
+    return totals.most_common()
 
 
 def prism_binary() -> Path | None:
@@ -391,6 +429,7 @@ def main() -> int:
     binary = prism_binary()
     sides: list[tuple[Server, tuple[str, ...]]] = [
         (bare(), ("success", "401")),
+        (bare(BARE_SETTINGS, "--pydantic-settings"), ()),
         (ghl_mock(ROOT, "ghl-mock", access_log=False), ("success", "401", "attach", "list")),
         (ghl_mock(ROOT, "ghl-mock (access log)", access_log=True), ("success", "401")),
     ]
@@ -416,6 +455,8 @@ def main() -> int:
     print("in-process ...", flush=True)
     rates = in_process_rates()
     print(f"  {rates}", flush=True)
+    print("imports ...", flush=True)
+    shares = import_shares()
     print("profiles ...", flush=True)
     profiles = {
         f"{label}, {path_name} path": profile(root, headers)
@@ -449,6 +490,23 @@ def main() -> int:
                 f"| {side}: {name} | {spread(values, '{:.1f}')} | {spread(r)}x | "
                 f"{target(r, check(statistics.median(r)), goal)} |"
             )
+    startup_rows = [
+        "| side | start-up ms, min / median / max | to bare | to bare + pydantic-settings |",
+        "|---|---|---|---|",
+    ]
+    for side in ("bare", BARE_SETTINGS, "ghl-mock", "ghl-mock (access log)"):
+        values = results.get(f"{side}/start-up ms")
+        if not values:
+            continue
+        to_bare, to_settings = ratios(side, "bare", "start-up ms"), ratios(side, BARE_SETTINGS, "start-up ms")
+        startup_rows.append(
+            f"| {side} | {spread(values, '{:.1f}')} | {spread(to_bare) + 'x' if to_bare else '–'} | "
+            f"{spread(to_settings) + 'x' if to_settings else '–'} |"
+        )
+    total_import = sum(ms for _, ms in shares) or 1.0
+    import_rows = ["| group | own import ms (importtime) | share |", "|---|---|---|"] + [
+        f"| {group} | {ms:.1f} | {100 * ms / total_import:.0f}% |" for group, ms in shares
+    ]
     ops = [
         "| operation | ghl-mock req/s | ghl-mock p99 ms | Prism req/s | ghl-mock / Prism (req/s, median) |",
         "|---|---|---|---|---|",
@@ -518,6 +576,20 @@ min / median / max over the rounds; targets are those of issue #13, checked on t
 ## Against the bare app
 
 {chr(10).join(rows)}
+
+## Start-up
+
+Launch to the first answer of `/__mock/health`. "{BARE_SETTINGS}" is the bare app reading its
+host and port through pydantic-settings first (start-up only, no load): what importing the
+validation library ghl-mock's settings, scenario files, fixtures and attach bodies are built on
+costs before any of ghl-mock's own code runs.
+
+{chr(10).join(startup_rows)}
+
+What `serve` imports, by group (own time from `python -X importtime`, the collector paused as
+the console script pauses it, decisions #119):
+
+{chr(10).join(import_rows)}
 
 ## The operations, against Prism
 
