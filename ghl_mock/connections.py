@@ -105,10 +105,7 @@ class _HeadGuard(asyncio.Protocol):
         self._start_head_clock()  # the first head is due within the timeout of the accept
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self._stop_head_clock()
-        if self._head_timer is not None:
-            self._head_timer.cancel()
-            self._head_timer = None
+        self._drop_head_timer()
         if self._linger is not None:
             self._linger.cancel()
         super().connection_lost(exc)
@@ -134,6 +131,9 @@ class _HeadGuard(asyncio.Protocol):
             return
         self._head_bytes += len(data)
         super().data_received(data)  # completing the head resets the count and stops the clock
+        if self.transport.get_protocol() is not self:  # upgraded (a WebSocket): no longer ours to time
+            self._drop_head_timer()  # nor to be kept alive by our timer until it fires
+            return
         if self._head_bytes and self._head_since is None and not self.transport.is_closing():
             self._start_head_clock()  # a kept-alive connection's next head: its first bytes
 
@@ -182,6 +182,13 @@ class _HeadGuard(asyncio.Protocol):
 
     def _stop_head_clock(self) -> None:
         self._head_since = None
+
+    def _drop_head_timer(self) -> None:
+        """The connection is gone or handed over: the timer must not outlive it."""
+        self._head_since = None
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
 
     def _head_timed_out(self) -> None:
         self._head_timer = None

@@ -19,10 +19,10 @@ from __future__ import annotations
 import asyncio
 import json as jsonlib
 import threading
-from collections.abc import Coroutine, Mapping
+from collections.abc import Coroutine, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import unquote, urlencode
 
 import httpx
@@ -49,12 +49,46 @@ class Answer:
         return jsonlib.loads(self.content)
 
 
+#: A query parameter's values, as httpx takes them (a list or tuple repeats the name).
+Value = str | int | float | bool | None
+Params = Mapping[str, Value | Sequence[Value]]
+#: Methods httpx sends ``Content-Length: 0`` for when there is no body.
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
+def _text(value: Value) -> str:
+    """A parameter value as httpx writes it (``true``, ``false``, ``""`` for None)."""
+    if value is True or value is False:
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
+def with_params(target: str, params: Params | None) -> str:
+    """``target`` with ``params`` appended to the query it has (httpx's client replaces it)."""
+    if not params:
+        return target
+    pairs: list[tuple[str, str]] = []
+    for name, value in params.items():
+        items: Sequence[Value] = value if isinstance(value, list | tuple) else [cast("Value", value)]
+        pairs += [(name, _text(item)) for item in items]
+    encoded = urlencode(pairs)
+    if not encoded:
+        return target
+    return f"{target}&{encoded}" if "?" in target and not target.endswith("?") else f"{target.rstrip('?')}?{encoded}"
+
+
+def json_body(content: Any) -> bytes:
+    """JSON as httpx sends it: compact, UTF-8, NaN refused (``ValueError``)."""
+    return jsonlib.dumps(content, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+
+
 def _server(host: str, scheme: str) -> tuple[str, int]:
-    """The scope's ``server`` from a ``Host`` value (``name``, ``name:port``, ``[v6]:port``)."""
+    """The scope's ``server`` from a ``Host`` value (``name``, ``name:port``, ``[v6]:port``), as
+    uvicorn gives it (an IPv6 address without its brackets)."""
     name, colon, port = host.rpartition(":")
-    if colon and port.isdigit():
-        return name, int(port)
-    return host, 443 if scheme == "https" else 80
+    if not (colon and port.isdigit()) or name.endswith(":") or (host.startswith("[") and not name.endswith("]")):
+        name, port = host, ""
+    return name.removeprefix("[").removesuffix("]"), int(port) if port else 443 if scheme == "https" else 80
 
 
 class ASGISyncTransport(httpx.BaseTransport):
@@ -84,29 +118,28 @@ class ASGISyncTransport(httpx.BaseTransport):
         target: str,
         *,
         base_url: str,
-        params: Mapping[str, str] | None = None,
+        params: Params | None = None,
         headers: Mapping[str, str] | None = None,
         json: Any = None,
         content: bytes | str | None = None,
     ) -> Answer:
-        """One request straight to the app: ``target`` is a path with an optional query, as sent
-        on the wire (percent-encoded); ``params`` are appended to that query; ``json`` is sent
-        compact with ``Content-Type: application/json``. ``headers`` are sent as given, after a
-        ``Host`` of ``base_url``'s host (a given ``Host`` replaces it)."""
+        """One request straight to the app: ``target`` is a path (or an absolute URL) with an
+        optional query, as sent on the wire (percent-encoded; a ``#fragment`` is dropped);
+        ``params`` are appended to that query (``with_params``); ``json`` is sent as httpx sends
+        it, with ``Content-Type: application/json``. ``headers`` are sent as given, after a
+        ``Host`` of the URL's or ``base_url``'s host (a given ``Host`` replaces it)."""
+        target = with_params(target.partition("#")[0], params)
         scheme, _, authority = base_url.partition("://")
+        if "://" in target:  # an absolute URL: its own scheme and host
+            scheme, _, rest = target.partition("://")
+            authority, slash, target = rest.partition("/")
+            target = slash + target
         raw_path, _, query = target.partition("?")
-        if params:
-            query = f"{query}&{urlencode(params)}" if query else urlencode(params)
-        if json is not None:
-            body = jsonlib.dumps(json, separators=(",", ":")).encode()
-        elif isinstance(content, str):
-            body = content.encode()
-        else:
-            body = content or b""
+        body = json_body(json) if json is not None else content.encode() if isinstance(content, str) else content or b""
         sent = {"host": authority.rstrip("/")}
         if json is not None:
             sent["content-type"] = "application/json"
-        if body:
+        if body or method.upper() in _BODY_METHODS:
             sent["content-length"] = str(len(body))
         for name, value in (headers or {}).items():
             sent[name.lower()] = value
@@ -114,7 +147,7 @@ class ASGISyncTransport(httpx.BaseTransport):
             method.upper(),
             scheme,
             _server(sent["host"], scheme),
-            raw_path.encode("latin-1"),
+            (raw_path or "/").encode("latin-1"),
             query.encode("latin-1"),
             [(name.encode("latin-1"), value.encode("latin-1")) for name, value in sent.items()],
         )

@@ -20,7 +20,7 @@ from starlette.datastructures import Headers
 
 from ghl_mock.app import create_app
 from ghl_mock.context import MockContext
-from ghl_mock.inprocess import Answer, ASGISyncTransport
+from ghl_mock.inprocess import Answer, ASGISyncTransport, Params, json_body, with_params
 from ghl_mock.journal import JournalEntry, JournalFilter
 from ghl_mock.live import LiveServer
 from ghl_mock.operations import Operation, account_operation, operation, path_of
@@ -273,7 +273,7 @@ class GhlMock:
         method: str,
         path: str,
         *,
-        params: Mapping[str, str] | None = None,
+        params: Params | None = None,
         headers: Mapping[str, str] | None = None,
         json: Any = None,
         content: bytes | str | None = None,
@@ -285,8 +285,12 @@ class GhlMock:
         headers (a session tag you set on it, say) are sent under ``headers``; its cookies are not.
         Live and remote, the request goes through ``client``."""
         if self._direct is None:
-            response = self.client.request(method, path, params=params, headers=headers, json=json, content=content)
-            return Answer(response.status_code, Headers(raw=response.headers.raw), response.content)
+            given = httpx.Headers({"Content-Type": "application/json"} if json is not None else {})
+            given.update(headers or {})
+            body = json_body(json) if json is not None else content  # as call() builds it in-process
+            response = self.client.request(method, with_params(path, params), headers=given, content=body)
+            raw = [(name.lower(), value) for name, value in response.headers.raw]  # Headers matches lower-case names
+            return Answer(response.status_code, Headers(raw=raw), response.content)
         sent = dict(self.client.headers.items())
         sent.update(headers or {})
         return self._direct.call(

@@ -12,12 +12,13 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 import pytest
 
-from ghl_mock.inprocess import Answer, _server
+from ghl_mock.inprocess import Answer, _server, json_body
 from ghl_mock.live import LiveServer
 from ghl_mock.settings import Settings
-from ghl_mock.testing import GhlMock
+from ghl_mock.testing import GhlMock, _RemoteBackend
 from ghl_mock.wire import SESSION_HEADER
 from tests.conftest import DEMO_LOCATION, DEMO_USER, START, headers, mint
 
@@ -71,6 +72,16 @@ def without_state(answer: tuple[Any, ...]) -> tuple[Any, ...]:
         ("POST", "/__mock/tokens", {"json": {"locationId": "loc-1", "expiresIn": 60}}),
         ("POST", "/__mock/tokens", {"content": b'{"locationId": ', "headers": {"Content-Type": "application/json"}}),
         ("GET", "/__mock/health", {}),
+        ("GET", f"http://ghl-mock.test{START}", {"params": QUERY, "headers": headers()}),  # an absolute URL
+        ("GET", f"{START}#fragment", {"params": QUERY, "headers": headers()}),
+        ("GET", START, {"params": {**QUERY, "reconnect": True}, "headers": headers()}),  # httpx writes "true"
+        ("GET", START, {"params": {"locationId": [DEMO_LOCATION, "other"], "userId": DEMO_USER}, "headers": headers()}),
+        ("POST", f"/social-media-posting/oauth/{DEMO_LOCATION}/tiktok-business/accounts/nope", {"headers": headers()}),
+        (
+            "POST",
+            f"/social-media-posting/oauth/{DEMO_LOCATION}/tiktok-business/accounts/nope",
+            {"json": {"originId": "é" * 40_000}, "headers": headers()},  # UTF-8 like httpx: under the size limit
+        ),
     ],
 )
 def test_call_answers_what_the_client_gets(method: str, path: str, kw: dict[str, Any]) -> None:
@@ -87,6 +98,31 @@ def test_params_are_appended_to_a_query_in_the_path() -> None:
     answer = mock.call("GET", f"{START}?locationId={DEMO_LOCATION}", params={"userId": DEMO_USER}, headers=headers())
     assert answer.status_code == 302, answer.text
     assert mock.journal[0].query == f"locationId={DEMO_LOCATION}&userId={DEMO_USER}"
+    mock.close()
+
+
+@pytest.mark.parametrize("content", [{"name": "é ✓ \u2028"}, [1, 2.5, None, True], {"nested": {"a": []}}, "text"])
+def test_a_json_body_is_the_bytes_httpx_sends(content: Any) -> None:
+    assert json_body(content) == httpx.Request("POST", "http://x", json=content).content
+
+
+def test_a_nan_json_body_is_refused_like_httpx() -> None:
+    with pytest.raises(ValueError):
+        httpx.Request("POST", "http://x", json={"n": float("nan")})
+    mock = GhlMock.in_process()
+    with pytest.raises(ValueError):
+        mock.call("POST", "/__mock/tokens", json={"n": float("nan")})
+    mock.close()
+
+
+def test_a_remote_answer_matches_header_names_in_any_case() -> None:
+    def server(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(302, headers=[(b"Location", b"http://x/consent"), (b"Content-Type", b"text/plain")])
+
+    client = httpx.Client(transport=httpx.MockTransport(server), base_url="http://elsewhere.test")
+    mock = GhlMock(_RemoteBackend("http://elsewhere.test", client), client, "secret")
+    answer = mock.call("GET", START)
+    assert answer.headers["location"] == answer.headers["Location"] == "http://x/consent"
     mock.close()
 
 
@@ -129,7 +165,7 @@ def test_call_works_from_inside_a_running_loop() -> None:
     mock.close()
 
 
-def test_call_on_a_live_server_goes_through_the_client() -> None:
+def test_call_on_a_live_server_goes_through_the_client_and_means_the_same() -> None:
     settings = Settings()
     from ghl_mock.app import create_app
 
@@ -139,6 +175,13 @@ def test_call_on_a_live_server_goes_through_the_client() -> None:
         answer = mock.call("GET", START, params=QUERY, headers=headers(mint()))
         assert answer.status_code == 302 and answer.headers["location"].startswith(server.url)
         assert mock.call("GET", "/__mock/health").json()["status"] == "ok"
+        # params appended to the path's query, as in-process (httpx alone would replace it)
+        appended = mock.call(
+            "GET", f"{START}?locationId={DEMO_LOCATION}", params={"userId": DEMO_USER}, headers=headers()
+        )
+        assert appended.status_code == 302, appended.text
+        token = mock.call("POST", "/__mock/tokens", json={"locationId": "é-loc"})
+        assert token.status_code == 201, token.text
         mock.close()
 
 
@@ -147,8 +190,8 @@ def test_call_on_a_live_server_goes_through_the_client() -> None:
     [
         ("ghl-mock.test", ("ghl-mock.test", 80)),
         ("127.0.0.1:8080", ("127.0.0.1", 8080)),
-        ("[::1]:9", ("[::1]", 9)),
-        ("[::1]", ("[::1]", 80)),
+        ("[::1]:9", ("::1", 9)),
+        ("[::1]", ("::1", 80)),
     ],
 )
 def test_the_scope_server_comes_from_the_host(host: str, expected: tuple[str, int]) -> None:

@@ -8,6 +8,7 @@ Everything runs over real sockets on 127.0.0.1, against both protocol classes (h
 from __future__ import annotations
 
 import contextlib
+import gc
 import shlex
 import signal
 import socket
@@ -375,3 +376,32 @@ def test_the_banner_command_is_shell_quoted(base: str, location: str, user: str)
         "-H",
         "Authorization: Bearer pit-abc-1",
     ]
+
+
+def test_an_upgraded_connection_is_not_kept_alive_by_the_head_timer(url: str) -> None:
+    """After a WebSocket upgrade the connection is the WebSocket protocol's: the HTTP protocol
+    object (and its parser) must go with it, not live on until its head timer fires (10 s)."""
+
+    def alive() -> int:
+        gc.collect()
+        return sum(1 for o in gc.get_objects() if isinstance(o, connections._HeadGuard))
+
+    time.sleep(0.2)
+    before = alive()
+    socks = []
+    for _ in range(5):
+        sock = connect(url)
+        send(
+            sock,
+            b"GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+        )
+        sock.settimeout(5)
+        assert sock.recv(300).startswith(b"HTTP/1.1 "), "no answer to the upgrade request"
+        socks.append(sock)
+    for sock in socks:
+        sock.close()
+    deadline = time.monotonic() + 3  # well inside the 10 s head timeout
+    while alive() > before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert alive() <= before
