@@ -72,7 +72,7 @@ class Front:
         if (
             self.cors is not None
             and not scope["path"].startswith("/__mock/")  # the mock's own routes: never read by other pages
-            and any(name == b"origin" for name, _ in scope["headers"])
+            and _has_origin(scope["headers"])
         ):
             inner = self.cors
         journalled = recorded(scope["path"])
@@ -143,3 +143,10 @@ class Front:
         """Keep an unexpected exception where ``/__mock/errors`` and the plugin's teardown see it."""
         where = f"{scope['method']} {scope['path']}: "
         self.ctx.state.record_error(where + "".join(traceback.format_exception(exc)))
+
+
+def _has_origin(headers: list[tuple[bytes, bytes]]) -> bool:
+    for name, _ in headers:  # noqa: SIM110 - a loop, not any() over a generator: this runs per request
+        if name == b"origin":
+            return True
+    return False

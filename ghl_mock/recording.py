@@ -107,15 +107,11 @@ class Recorder:
                 f"{client[0]}:{client[1]}" if client else None,
                 masked_authorization(request.get(b"authorization")),
                 (request.get(b"version") or "")[:MAX_TEXT] or None,
-                _text(scope.get(RULE_KEY)),
-                _text(scope.get(REASON_KEY))
+                rule[:MAX_TEXT] if isinstance(rule := scope.get(RULE_KEY), str) else None,
+                (reason[:MAX_TEXT] if isinstance(reason := scope.get(REASON_KEY), str) else None)
                 or (failure[:MAX_TEXT] if failure else None)
                 or (None if status else "no response sent"),
-                _text(scope.get(STEP_KEY)),
+                step[:MAX_TEXT] if isinstance(step := scope.get(STEP_KEY), str) else None,
             ),
             generation,
         )
-
-
-def _text(value: object) -> str | None:
-    return value[:MAX_TEXT] if isinstance(value, str) else None
