@@ -26,7 +26,8 @@ connection closes after it instead. A pipelined head that starts inside the read
 request before it is counted from the connection's next read (at most one read more).
 
 Both of uvicorn's protocols get this: httptools (what uvicorn's "auto" picks, and uvicorn[standard]
-installs) and h11, the fallback when httptools is missing (``TrackingH11Protocol``).
+installs) and h11, the fallback when httptools is missing (``TrackingH11Protocol``, in
+connections_h11.py so that h11 is imported only when used).
 """
 
 from __future__ import annotations
@@ -35,10 +36,8 @@ import asyncio
 import http
 from typing import Any, cast
 
-import h11
 from starlette.types import Receive, Scope, Send
 from uvicorn.protocols.http.flow_control import FlowControl
-from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.server import ServerState
 
 TRANSPORT_KEY = "ghl_mock.transport"
@@ -254,26 +253,12 @@ class _HeadGuard(asyncio.Protocol):
             self._linger = self.loop.call_at(min(quiet_from, self._linger_end), self._linger_or_close)
 
 
-class TrackingH11Protocol(_HeadGuard, H11Protocol):
-    """On h11, uvicorn's fallback. h11's own head limit is set to ours (runtime.py)."""
-
-    def _awaiting_head(self) -> bool:
-        return self.conn.their_state is h11.IDLE
-
-    def _release_head(self) -> None:
-        self.conn = h11.Connection(h11.SERVER)
-
-    def handle_events(self) -> None:
-        cycle = self.cycle
-        super().handle_events()
-        if self.cycle is not cycle:  # a request was parsed: its head is complete
-            self._head_complete()
-
-
 try:  # uvicorn's "auto" choice: httptools when installed, h11 otherwise
     import httptools
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 except ImportError:  # pragma: no cover - uvicorn[standard] brings httptools
+    from ghl_mock.connections_h11 import TrackingH11Protocol
+
     TrackingHTTPProtocol: type[asyncio.Protocol] = TrackingH11Protocol
 else:
 
@@ -315,3 +300,12 @@ async def drop(transport: asyncio.Transport) -> None:
     transport.abort()
     for _ in range(3):  # connection_lost runs on the next loop iterations
         await asyncio.sleep(0)
+
+
+def __getattr__(name: str) -> Any:
+    """``TrackingH11Protocol`` on first use (connections_h11.py): serving on httptools never loads h11."""
+    if name == "TrackingH11Protocol":
+        from ghl_mock.connections_h11 import TrackingH11Protocol
+
+        return TrackingH11Protocol
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
