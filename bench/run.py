@@ -122,7 +122,9 @@ def free_port() -> int:
 
 
 def ghl_mock(root: Path, name: str, access_log: bool) -> Server:
-    command = [sys.executable, "-m", "ghl_mock", "serve", "--port", "0"]
+    # A --before checkout from before the package's rename (issue #11) is still mock_server.
+    package = "ghl_mock" if (root / "ghl_mock").is_dir() else "mock_server"
+    command = [sys.executable, "-m", package, "serve", "--port", "0"]
     if not access_log:
         command.append("--no-access-log")
     return Server(name, command, re.compile(r"ready on (\S+)"), "/__mock/health", cwd=root)
@@ -386,7 +388,7 @@ def profile(root: Path, headers: dict[str, str], seconds: float = 6) -> list[str
         name = frame
         if found:
             where = re.sub(r".*/(site-packages|python3\.\d+)/", "", found.group(2))
-            where = re.sub(r".*/(ghl_mock|bench)/", r"\1/", where)
+            where = re.sub(r".*/(ghl_mock|mock_server|bench)/", r"\1/", where)
             name = f"{found.group(1)} ({where})"
         own[name] += int(count)
         total += int(count)
@@ -413,6 +415,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=5, help="wrk duration per measure")
     parser.add_argument("--before", type=Path, help="a checkout of an earlier ghl-mock, alternated as a fourth side")
+    parser.add_argument("--before-name", help="what the --before checkout is, for the report (default: its path)")
     parser.add_argument("--no-write", action="store_true", help="print, do not rewrite docs/benchmarks.md")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -424,7 +427,8 @@ def main() -> int:
     # Byte-compiled like any installed package (an editable install under PYTHONDONTWRITEBYTECODE
     # would otherwise recompile every module at each start), for every side alike.
     for tree in (ROOT, *([args.before] if args.before else [])):
-        subprocess.run([sys.executable, "-m", "compileall", "-q", "ghl_mock", "bench"], cwd=tree, check=False)
+        packages = [name for name in ("ghl_mock", "mock_server", "bench") if (tree / name).is_dir()]
+        subprocess.run([sys.executable, "-m", "compileall", "-q", *packages], cwd=tree, check=False)
     spec = ROOT / "fixtures" / "openapi" / "apps" / "social-media-posting.json"
     binary = prism_binary()
     sides: list[tuple[Server, tuple[str, ...]]] = [
@@ -608,7 +612,7 @@ transport's event loop, the scope built from the path as given, an `Answer` with
 """
     if before_rows:
         text += f"""
-## This tree against `--before` ({args.before})
+## This tree against `--before` ({args.before_name or args.before})
 
 Alternated in the same rounds, both without the access log:
 
