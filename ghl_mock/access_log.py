@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from starlette.types import Scope
 
-from ghl_mock.masking import masked_query
+from ghl_mock.masking import masked_query_of
 
 FLUSH_SECONDS = 0.1
 FLUSH_BYTES = 64 * 1024
@@ -43,8 +43,7 @@ class AccessLog:
         raw_path = scope.get("raw_path")
         path = raw_path.decode("latin-1") if raw_path else quote(scope["path"])
         if query is None:
-            raw_query = scope.get("query_string", b"")
-            query = masked_query(raw_query.decode("latin-1")) if raw_query else ""
+            query = masked_query_of(scope)
         self._pending.append(
             (time.time(), scope.get("client"), scope["method"], path, query, scope.get("http_version", "1.1"), status)
         )

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Scope
 
-from ghl_mock.masking import masked_query
+from ghl_mock.masking import masked_query_of
 from ghl_mock.rules import Rule
 from ghl_mock.wire import REASON_HEADER, REASON_KEY, RULE_HEADER, RULE_KEY
 
@@ -133,10 +133,10 @@ def internal_error(scope: Scope | None = None) -> Response:
 def raw_path_of(request: Request) -> str:
     """The path and query as the client sent them (what Express's ``originalUrl`` holds)."""
     path = request.scope.get("raw_path") or request.url.path.encode()
-    query = request.scope.get("query_string", b"")
     text = bytes(path).decode("latin-1")
     # Echoed like Express's originalUrl, except credentials (a consent state, a token) are shortened.
-    return f"{text}?{masked_query(bytes(query).decode('latin-1'))}" if query else text
+    query = masked_query_of(request.scope)
+    return f"{text}?{query}" if query else text
 
 
 def header_safe(text: str) -> str:

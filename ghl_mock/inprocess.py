@@ -82,13 +82,17 @@ def json_body(content: Any) -> bytes:
     return jsonlib.dumps(content, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
 
 
+def _default_port(scheme: str) -> int:
+    return 443 if scheme == "https" else 80
+
+
 def _server(host: str, scheme: str) -> tuple[str, int]:
     """The scope's ``server`` from a ``Host`` value (``name``, ``name:port``, ``[v6]:port``), as
     uvicorn gives it (an IPv6 address without its brackets)."""
     name, colon, port = host.rpartition(":")
     if not (colon and port.isdigit()) or name.endswith(":") or (host.startswith("[") and not name.endswith("]")):
         name, port = host, ""
-    return name.removeprefix("[").removesuffix("]"), int(port) if port else 443 if scheme == "https" else 80
+    return name.removeprefix("[").removesuffix("]"), int(port) if port else _default_port(scheme)
 
 
 class ASGISyncTransport(httpx.BaseTransport):
@@ -104,7 +108,7 @@ class ASGISyncTransport(httpx.BaseTransport):
         scope = self._scope(
             request.method,
             url.scheme,
-            (url.host, url.port or (443 if url.scheme == "https" else 80)),
+            (url.host, url.port or _default_port(url.scheme)),
             url.raw_path.split(b"?", 1)[0],
             url.query,
             [(name.lower(), value) for name, value in request.headers.raw],

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import unquote_plus
 
 
@@ -44,3 +46,9 @@ def masked_query(query: str) -> str:
         secret = unquote_plus(key).strip().lower() in SECRET_PARAMS
         parts.append(f"{key}{sep}{mask(value)}" if secret and value else part)
     return "&".join(parts)
+
+
+def masked_query_of(scope: Mapping[str, Any]) -> str:
+    """The request's query string, masked (``masked_query``); "" when it has none."""
+    query = scope.get("query_string", b"")
+    return masked_query(bytes(query).decode("latin-1")) if query else ""

@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ghl_mock.access_log import AccessLog
 from ghl_mock.journal import Journal
-from ghl_mock.masking import masked_authorization, masked_query
+from ghl_mock.masking import masked_authorization, masked_query_of
 from ghl_mock.scenarios.engine import DEFAULT_SESSION
 from ghl_mock.wire import REASON_KEY, RULE_KEY, SESSION_KEY, STEP_KEY
 
@@ -74,8 +74,7 @@ class Recorder:
                 status = 500
             raise
         finally:
-            raw_query = scope.get("query_string", b"")
-            query = masked_query(raw_query.decode("latin-1")) if raw_query else ""  # one masking for both
+            query = masked_query_of(scope)  # one masking for the log and the journal
             if self.access_log is not None and status is not None:
                 self.access_log.line(scope, status, query)
             if journalled:
