@@ -26,11 +26,11 @@ If a response is still being written on the connection (pipelined requests), it 
 connection closes after it instead. A pipelined head that starts inside the read that ends the
 request before it is counted from the connection's next read (at most one read more).
 
-Each connection's writes are gathered per turn of the event loop (``OneWritePerTurn``): uvicorn
-writes a response's status line and headers, then its body, as two ``write`` calls, which uvloop
-sends as two system calls and two TCP segments; gathered, they leave in one ``writev`` (issue #13:
-the socket writes were 40% of the server's time on a 401). The ASGI spec lets a server hold the
-start of a response until its first body message; this holds it no longer than the current turn.
+Each response's head leaves with the start of its body (``OneWritePerTurn``): uvicorn writes a
+response's status line and headers, then its body, as two ``write`` calls, which uvloop sends as
+two system calls and two TCP segments; gathered, they leave in one ``writev`` (issue #13: the
+socket writes were 40% of the server's time on a 401). The ASGI spec lets a server hold the start
+of a response until its first body message; this holds it no longer than the current turn.
 
 Both of uvicorn's protocols get this: httptools (what uvicorn's "auto" picks, and uvicorn[standard]
 installs) and h11, the fallback when httptools is missing (``TrackingH11Protocol``, in
@@ -70,50 +70,64 @@ LINGER_MAX_SECONDS = 10.0
 
 
 class OneWritePerTurn(asyncio.Transport):
-    """A connection's transport as uvicorn's protocol, its request cycles and the app see it: the
-    bytes written in one turn of the event loop go out together, at the end of the response
-    (``flush``) or of the turn, whichever comes first.
+    """A connection's transport as uvicorn's protocol, its request cycles and the app see it: a
+    response's first write (its status line and headers) is held and leaves with the second (the
+    start of its body) in one system call.
+
+    Only that one write is ever held, and no longer than the current turn of the event loop (or
+    the response's end, for a bodiless one): what follows goes straight to the socket, so uvloop's
+    write buffer, and with it uvicorn's backpressure, sees a streamed body as before, and a head
+    whose body is slow to come still leaves at the end of the turn. The ASGI spec lets a server
+    hold a response's start until its first body message.
 
     Everything that could be ordered after a write (close, abort, end of file, a protocol change,
-    the buffer's size) flushes first, so the bytes on the wire and their order are the same as
-    without it. A transport closing by the time the turn ends gets nothing: uvicorn writes nothing
-    once the connection is gone either.
+    the buffer's size) and the client's end of file (``_HeadGuard.eof_received``) flush first, so
+    the bytes on the wire and their order are the same as without it. A transport already closing
+    when the turn ends gets nothing: uvicorn writes nothing once the connection is gone either.
     """
 
-    __slots__ = ("_held", "_loop", "transport")
+    __slots__ = ("_gather", "_held", "_loop", "transport")
 
     def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
         super().__init__()
         self.transport = transport
         self._loop = loop
-        self._held: list[bytes] | None = None
+        self._held: bytes | None = None
+        self._gather = True  # the next write is a response's first: hold it
 
     def write(self, data: bytes | bytearray | memoryview) -> None:
         if not data:
             return
+        if type(data) is not bytes:
+            data = bytes(memoryview(data))  # a copy the caller cannot change (an int is refused)
         held = self._held
-        if held is None:
-            self._held = [bytes(data)]
+        if held is not None:  # the body after its head: both in one call
+            self._held = None
+            self.transport.writelines((held, data))
+        elif self._gather:
+            self._gather = False
+            self._held = data
             self._loop.call_soon(self.flush)
         else:
-            held.append(bytes(data))
+            self.transport.write(data)
 
     def writelines(self, list_of_data: Any) -> None:
         for data in list_of_data:
             self.write(data)
 
     def flush(self) -> None:
-        """Send what this turn wrote, in one system call."""
+        """Send the held write now (if any)."""
         held = self._held
         if held is None:
             return
         self._held = None
-        if self.transport.is_closing():
-            return
-        if len(held) == 1:
-            self.transport.write(held[0])
-        else:
-            self.transport.writelines(held)
+        if not self.transport.is_closing():
+            self.transport.write(held)
+
+    def response_complete(self) -> None:
+        """The response is written: out with what is held, and hold the next response's first write."""
+        self.flush()
+        self._gather = True
 
     def close(self) -> None:
         self.flush()
@@ -206,8 +220,13 @@ class _HeadGuard(asyncio.Protocol):
         self._start_head_clock()  # the first head is due within the timeout of the accept
 
     def on_response_complete(self) -> None:
-        cast("OneWritePerTurn", self.transport).flush()  # the response's head and body: one system call
+        cast("OneWritePerTurn", self.transport).response_complete()
         super().on_response_complete()  # type: ignore[misc]
+
+    def eof_received(self) -> None:
+        # uvloop closes the transport when this returns: a held head must leave first.
+        cast("OneWritePerTurn", self.transport).flush()
+        super().eof_received()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._drop_head_timer()

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import time
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import pytest
@@ -39,7 +40,7 @@ class Recording:
         self._call("write", data)
 
     def writelines(self, data: list[bytes]) -> None:
-        self._call("writelines", list(data))
+        self._call("writelines", tuple(data))
 
     def close(self) -> None:
         self.closing = True
@@ -84,25 +85,47 @@ def wrapped(loop: asyncio.AbstractEventLoop) -> tuple[OneWritePerTurn, Recording
     return OneWritePerTurn(real, loop), real  # type: ignore[arg-type]
 
 
-def test_what_one_turn_writes_leaves_in_one_call_at_its_end(loop: asyncio.AbstractEventLoop) -> None:
+def test_a_response_head_leaves_with_its_body_in_one_call(loop: asyncio.AbstractEventLoop) -> None:
     transport, real = wrapped(loop)
     transport.write(b"HTTP/1.1 401 Unauthorized\r\n\r\n")
+    assert real.calls == [], "the head left before its body"
     transport.write(bytearray(b"{}"))
-    assert real.calls == [], "written before the turn ended"
-    next_turn()
-    assert real.calls == [("writelines", [b"HTTP/1.1 401 Unauthorized\r\n\r\n", b"{}"])]
+    assert real.calls == [("writelines", (b"HTTP/1.1 401 Unauthorized\r\n\r\n", b"{}"))]
 
 
-def test_flush_sends_at_once_and_a_later_turn_writes_on_its_own(loop: asyncio.AbstractEventLoop) -> None:
+def test_what_follows_the_first_body_bytes_goes_straight_to_the_socket(loop: asyncio.AbstractEventLoop) -> None:
+    """A streamed body is not held: uvloop's buffer (and uvicorn's backpressure) sees each chunk."""
+    transport, real = wrapped(loop)
+    for chunk in (b"head", b"one", b"two", b"three"):
+        transport.write(chunk)
+    assert real.calls == [("writelines", (b"head", b"one")), ("write", b"two"), ("write", b"three")]
+
+
+def test_a_head_whose_body_is_slow_leaves_at_the_end_of_the_turn(loop: asyncio.AbstractEventLoop) -> None:
     transport, real = wrapped(loop)
     transport.write(b"head")
-    transport.flush()
-    assert real.calls == [("write", b"head")]
-    next_turn()  # the turn's own flush finds nothing left
-    transport.write(b"next")
-    transport.write(b"")  # nothing: not a call
     next_turn()
-    assert real.calls == [("write", b"head"), ("write", b"next")]
+    assert real.calls == [("write", b"head")]
+    transport.write(b"body")  # later, on its own: the response's first write is gone
+    transport.write(b"")  # nothing: not a call
+    assert real.calls == [("write", b"head"), ("write", b"body")]
+
+
+def test_each_response_is_gathered_and_a_bodiless_one_leaves_at_its_end(loop: asyncio.AbstractEventLoop) -> None:
+    transport, real = wrapped(loop)
+    transport.write(b"head 1")
+    transport.write(b"body 1")
+    transport.response_complete()
+    transport.write(b"head 2 (HEAD request)")
+    assert real.calls == [("writelines", (b"head 1", b"body 1"))]
+    transport.response_complete()
+    transport.write(b"head 3")
+    transport.write(b"body 3")
+    assert real.calls == [
+        ("writelines", (b"head 1", b"body 1")),
+        ("write", b"head 2 (HEAD request)"),
+        ("writelines", (b"head 3", b"body 3")),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -113,9 +136,9 @@ def test_what_could_follow_a_write_sends_the_held_bytes_first(
     loop: asyncio.AbstractEventLoop, call: str, args: tuple[Any, ...]
 ) -> None:
     transport, real = wrapped(loop)
-    transport.writelines([b"a", b"b"])
+    transport.writelines([b"head"])
     getattr(transport, call)(*args)
-    assert real.calls == [("writelines", [b"a", b"b"]), (call, args[0] if args else ())]
+    assert real.calls == [("write", b"head"), (call, args[0] if args else ())]
 
 
 def test_a_transport_closed_before_the_turn_ends_gets_nothing(loop: asyncio.AbstractEventLoop) -> None:
@@ -124,6 +147,50 @@ def test_a_transport_closed_before_the_turn_ends_gets_nothing(loop: asyncio.Abst
     real.closing = True  # the connection was lost meanwhile
     next_turn()
     assert real.calls == []
+
+
+def test_what_is_not_bytes_like_is_refused(loop: asyncio.AbstractEventLoop) -> None:
+    transport, _ = wrapped(loop)
+    with pytest.raises(TypeError):
+        transport.write(5)  # type: ignore[arg-type]
+
+
+class _Protocol(asyncio.Protocol):
+    """The part of uvicorn's protocols ``_HeadGuard`` builds on."""
+
+    transport: asyncio.Transport
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = cast("asyncio.Transport", transport)
+
+    def on_response_complete(self) -> None:
+        pass
+
+
+class _Guarded(connections._HeadGuard, _Protocol):
+    _scopes_carry_transport = True
+
+    def _awaiting_head(self) -> bool:
+        return True
+
+
+def test_the_clients_end_of_file_sends_a_held_head_before_the_close(loop: asyncio.AbstractEventLoop) -> None:
+    """uvloop closes the transport after ``eof_received``: what is held must be written before."""
+    real = Recording()
+
+    async def run() -> None:
+        protocol = _Guarded()
+        protocol.loop = asyncio.get_running_loop()
+        protocol.connection_made(real)  # type: ignore[arg-type]
+        protocol.transport.write(b"head")
+        protocol.eof_received()
+        assert real.calls == [("write", b"head")]
+        protocol.on_response_complete()
+        protocol.transport.write(b"next head")
+        assert real.calls == [("write", b"head")], "the next response's head is held again"
+        protocol.connection_lost(None)
+
+    loop.run_until_complete(run())
 
 
 # --- on a real connection --------------------------------------------------------------------
@@ -172,12 +239,61 @@ def test_a_json_error_is_one_call_on_the_socket(counted: tuple[str, list[Recordi
     assert sent == data, "the bytes on the wire are what the cycle wrote, in order"
 
 
-def test_pipelined_requests_keep_their_order(counted: tuple[str, list[Recording]]) -> None:
-    url, _ = counted
-    good = headers()
-    lines = "".join(f"{name}: {value}\r\n" for name, value in good.items())
-    one = f"GET /social-media-posting/oauth/tiktok-business/start HTTP/1.1\r\nHost: x\r\n{lines}\r\n".encode()
+def test_each_response_on_a_kept_alive_connection_is_one_call(counted: tuple[str, list[Recording]]) -> None:
+    url, seen = counted
+    parts = urlsplit(url)
+    assert parts.hostname == "127.0.0.1" and parts.port
+    lines = "".join(f"{name}: {value}\r\n" for name, value in headers().items())
+    request = f"GET /social-media-posting/oauth/tiktok-business/start HTTP/1.1\r\nHost: x\r\n{lines}\r\n".encode()
     health = b"GET /__mock/health HTTP/1.1\r\nHost: x\r\n\r\n"
-    data = exchange(url, one + health, responses=2)
-    first, second = data.split(b"HTTP/1.1 ")[1:3]
-    assert first.startswith(b"422 ") and second.startswith(b"200 "), data
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
+        answers = []
+        for one in (request, health, request):
+            sock.sendall(one)
+            data = b""
+            while not data.endswith(b"}"):
+                chunk = sock.recv(65536)
+                assert chunk, f"closed early: {data!r}"
+                data += chunk
+            answers.append(data)
+    assert [answer.split(b" ", 2)[1] for answer in answers] == [b"422", b"200", b"422"]
+    (connection,) = seen
+    writes = [args for name, args in connection.calls if name in ("write", "writelines")]
+    assert len(writes) == 3, f"one call per response expected, got {writes}"
+
+
+async def _stream(scope: Any, receive: Any, send: Any) -> None:
+    """An ASGI app streaming ``CHUNKS`` chunks of 1 MiB without awaiting anything but ``send``."""
+    if scope["type"] != "http":
+        return
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+    for _ in range(CHUNKS):
+        await send({"type": "http.response.body", "body": b"x" * 2**20, "more_body": True})
+        STREAMED.append(1)
+    await send({"type": "http.response.body", "body": b""})
+
+
+CHUNKS = 100
+STREAMED: list[int] = []
+
+
+@pytest.mark.parametrize("protocol", ["TrackingHTTPProtocol", "TrackingH11Protocol"])
+def test_a_streamed_body_waits_for_a_slow_reader(monkeypatch: pytest.MonkeyPatch, protocol: str) -> None:
+    """Backpressure still reaches the app: a client that reads nothing stops the stream early
+    (holding every write of a turn let the whole 100 MiB pile up in the server)."""
+    monkeypatch.setattr(runtime, "TrackingHTTPProtocol", getattr(connections, protocol))
+    STREAMED.clear()
+    with LiveServer(_stream) as server:
+        parts = urlsplit(server.url)
+        assert parts.hostname == "127.0.0.1" and parts.port
+        with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            time.sleep(1.0)  # reading nothing
+            assert len(STREAMED) < CHUNKS // 2, f"{len(STREAMED)} MiB taken while the client read nothing"
+            received = 0
+            while True:
+                chunk = sock.recv(2**20)
+                received += len(chunk)
+                if not chunk or chunk.endswith(b"0\r\n\r\n"):
+                    break
+    assert len(STREAMED) == CHUNKS and received > CHUNKS * 2**20
