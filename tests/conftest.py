@@ -63,6 +63,14 @@ def mint(location: str | None = DEMO_LOCATION, *, company: str | None = None, **
     return mint_token(DEFAULT_SECRET, auth_class="Location", auth_class_id=location, **kw)
 
 
+def tampered(token: str) -> str:
+    """The token with its signature's first character changed. All six of its bits count, so the
+    signature always changes; the last one carries two padding bits (overwriting the last three
+    with ``abc`` or ``xyz`` leaves about one signature in 65,000 valid)."""
+    head, _, signature = token.rpartition(".")
+    return f"{head}.{'B' if signature[0] == 'A' else 'A'}{signature[1:]}"
+
+
 def contract_hook(response: httpx.Response) -> None:
     response.read()
     check_contract(response)

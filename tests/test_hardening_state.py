@@ -23,7 +23,7 @@ from ghl_mock.live import LiveServer
 from ghl_mock.platforms import PLATFORMS, SOCIAL_PLANNER_SCOPES
 from ghl_mock.scenarios import engine as engine_module
 from ghl_mock.settings import Settings
-from tests.conftest import START, finish_message, headers, mint, scenario_dir, start_flow
+from tests.conftest import START, finish_message, headers, mint, scenario_dir, start_flow, tampered
 
 LOOPBACK = ("127.0.0.1", 50000)
 QUERY = {"locationId": "demo-location", "userId": "demo-user"}
@@ -44,13 +44,6 @@ def test_a_reset_empties_the_token_caches() -> None:
         assert ctx_of(app).verifier.cached()["refused"] == 1
         client.post("/__mock/reset")
         assert ctx_of(app).verifier.cached() == {"verified": 0, "refused": 0, "bytes": 0}
-
-
-def tampered(token: str) -> str:
-    """The token with its signature's first character changed (it carries 6 whole bits, so the
-    signature always changes; the last one carries padding bits, and ``…abc`` for ``…abc`` is none)."""
-    head, _, signature = token.rpartition(".")
-    return f"{head}.{'B' if signature[0] == 'A' else 'A'}{signature[1:]}"
 
 
 def test_the_token_caches_are_bounded_in_bytes() -> None:

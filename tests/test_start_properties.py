@@ -26,6 +26,7 @@ from tests.conftest import (
     START,
     contract_client,
     mint,
+    tampered,
 )
 
 
@@ -55,7 +56,7 @@ TOKENS = st.sampled_from(
         Token("Bearer ", "Invalid JWT"),
         Token("Bearer garbage.token.here", "Invalid JWT"),
         Token(f"Bearer {mint(expires_in=-60)}", "Invalid JWT"),
-        Token(f"Bearer {mint()[:-3]}xyz", "Invalid JWT"),
+        Token(f"Bearer {tampered(mint())}", "Invalid JWT"),
         Token(f"Bearer {mint()}", f"ok:{DEMO_LOCATION}"),
         Token(f"Bearer {mint(OTHER_LOCATION, scopes=['socialplanner/oauth.readonly'])}", f"ok:{OTHER_LOCATION}"),
         Token(f"Bearer {mint(scopes=['socialplanner/post.readonly'])}", "The token is not authorized for this scope."),
