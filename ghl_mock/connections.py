@@ -69,6 +69,11 @@ LINGER_SECONDS = 2.0
 LINGER_MAX_SECONDS = 10.0
 
 
+#: An interim response (``Expect: 100-continue``): written straight through, the response's own head
+#: is the write to hold.
+_INTERIM = b"HTTP/1.1 100 "
+
+
 class OneWritePerTurn(asyncio.Transport):
     """A connection's transport as uvicorn's protocol, its request cycles and the app see it: a
     response's first write (its status line and headers) is held and leaves with the second (the
@@ -98,17 +103,16 @@ class OneWritePerTurn(asyncio.Transport):
     def write(self, data: bytes | bytearray | memoryview) -> None:
         if not data:
             return
-        if type(data) is not bytes:
-            data = bytes(memoryview(data))  # a copy the caller cannot change (an int is refused)
         held = self._held
         if held is not None:  # the body after its head: both in one call
             self._held = None
             self.transport.writelines((held, data))
-        elif self._gather:
+        elif self._gather and data[: len(_INTERIM)] != _INTERIM:
             self._gather = False
-            self._held = data
+            # Kept past this call: a copy the caller cannot change (an int is refused).
+            self._held = data if type(data) is bytes else bytes(memoryview(data))
             self._loop.call_soon(self.flush)
-        else:
+        else:  # the rest of a body, or ``100 Continue`` (the real head is still to come)
             self.transport.write(data)
 
     def writelines(self, list_of_data: Any) -> None:
@@ -145,7 +149,10 @@ class OneWritePerTurn(asyncio.Transport):
         return self.transport.can_write_eof()
 
     def set_protocol(self, protocol: asyncio.BaseProtocol) -> None:
+        """An upgrade (a WebSocket): the new protocol's writes are not held (nothing re-arms the
+        gathering, and its end of file would not flush)."""
         self.flush()
+        self._gather = False
         self.transport.set_protocol(protocol)
 
     def get_protocol(self) -> asyncio.BaseProtocol:

@@ -1,8 +1,8 @@
-"""One write per response (issue #13): what a connection's request cycles write in one turn of the
-event loop reaches the socket in one call (``connections.OneWritePerTurn``), in the order written.
+"""One write per response (issue #13): a response's head leaves with the start of its body in one
+call on the socket (``connections.OneWritePerTurn``), and nothing else is held.
 
 The unit tests drive the wrapper over a recording transport; the live ones count the calls that
-reach a real connection's transport, on both protocol classes, and check the bytes are unchanged.
+reach a real connection's transport, on both protocol classes, and check the bytes and their order.
 """
 
 from __future__ import annotations
@@ -141,6 +141,25 @@ def test_what_could_follow_a_write_sends_the_held_bytes_first(
     assert real.calls == [("write", b"head"), (call, args[0] if args else ())]
 
 
+def test_an_interim_100_continue_is_not_held_and_the_head_after_it_is(loop: asyncio.AbstractEventLoop) -> None:
+    transport, real = wrapped(loop)
+    transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+    transport.write(b"HTTP/1.1 201 Created\r\n\r\n")
+    transport.write(b"{}")
+    assert real.calls == [
+        ("write", b"HTTP/1.1 100 Continue\r\n\r\n"),
+        ("writelines", (b"HTTP/1.1 201 Created\r\n\r\n", b"{}")),
+    ]
+
+
+def test_after_an_upgrade_nothing_is_held(loop: asyncio.AbstractEventLoop) -> None:
+    """The WebSocket protocol's end of file would not flush, and nothing re-arms the gathering."""
+    transport, real = wrapped(loop)
+    transport.set_protocol("websocket")  # type: ignore[arg-type]
+    transport.write(b"HTTP/1.1 101 Switching Protocols\r\n\r\n")
+    assert real.calls == [("set_protocol", "websocket"), ("write", b"HTTP/1.1 101 Switching Protocols\r\n\r\n")]
+
+
 def test_a_transport_closed_before_the_turn_ends_gets_nothing(loop: asyncio.AbstractEventLoop) -> None:
     transport, real = wrapped(loop)
     transport.write(b"late")
@@ -257,6 +276,27 @@ def test_each_response_on_a_kept_alive_connection_is_one_call(counted: tuple[str
                 data += chunk
             answers.append(data)
     assert [answer.split(b" ", 2)[1] for answer in answers] == [b"422", b"200", b"422"]
+    (connection,) = seen
+    writes = [args for name, args in connection.calls if name in ("write", "writelines")]
+    assert len(writes) == 3, f"one call per response expected, got {writes}"
+
+
+def test_pipelined_requests_keep_their_order_one_call_each(counted: tuple[str, list[Recording]]) -> None:
+    """GET, HEAD (a head and no body: sent at the response's end), GET, in one send."""
+    url, seen = counted
+    parts = urlsplit(url)
+    assert parts.hostname == "127.0.0.1" and parts.port
+    health = b"GET /__mock/health HTTP/1.1\r\nHost: x\r\n\r\n"
+    head = b"HEAD /__mock/health HTTP/1.1\r\nHost: x\r\n\r\n"
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
+        sock.sendall(health + head + health)
+        data = b""
+        while data.count(b"HTTP/1.1 200 ") < 3 or not data.endswith(b"}"):
+            chunk = sock.recv(65536)
+            assert chunk, f"closed early: {data!r}"
+            data += chunk
+    answers = data.split(b"HTTP/1.1 ")[1:]
+    assert [answer.endswith(b"}") for answer in answers] == [True, False, True], data
     (connection,) = seen
     writes = [args for name, args in connection.calls if name in ("write", "writelines")]
     assert len(writes) == 3, f"one call per response expected, got {writes}"
