@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -69,6 +71,13 @@ def tampered(token: str) -> str:
     with ``abc`` or ``xyz`` leaves about one signature in 65,000 valid)."""
     head, _, signature = token.rpartition(".")
     return f"{head}.{'B' if signature[0] == 'A' else 'A'}{signature[1:]}"
+
+
+def connect(url: str) -> socket.socket:
+    """A raw TCP connection to a live server on 127.0.0.1 (for tests that write bytes themselves)."""
+    parts = urlsplit(url)
+    assert parts.hostname == "127.0.0.1" and parts.port
+    return socket.create_connection((parts.hostname, parts.port), timeout=10)
 
 
 def contract_hook(response: httpx.Response) -> None:

@@ -10,9 +10,8 @@ from __future__ import annotations
 import asyncio
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, cast
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -21,7 +20,7 @@ from ghl_mock.app import create_app
 from ghl_mock.connections import OneWritePerTurn
 from ghl_mock.live import LiveServer
 from ghl_mock.settings import Settings
-from tests.conftest import START, headers
+from tests.conftest import START, connect, headers
 
 
 class Recording:
@@ -232,27 +231,31 @@ def counted(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
         yield server.url, seen
 
 
-def exchange(url: str, request: bytes, responses: int = 1) -> bytes:
-    parts = urlsplit(url)
-    assert parts.hostname == "127.0.0.1" and parts.port
-    with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
-        sock.sendall(request)
-        data = b""
-        while data.count(b"HTTP/1.1 ") < responses or not data.endswith((b"}", b"]")):
-            chunk = sock.recv(65536)
-            assert chunk, f"closed early: {data!r}"
-            data += chunk
-        return data
+def read_until(sock: socket.socket, done: Callable[[bytes], bool]) -> bytes:
+    """What the server sends until ``done`` says it is all there (failing if it closes first)."""
+    data = b""
+    while not done(data):
+        chunk = sock.recv(65536)
+        assert chunk, f"closed early: {data!r}"
+        data += chunk
+    return data
+
+
+def socket_writes(connection: Recording) -> list[tuple[str, Any]]:
+    """The calls that put bytes on the connection's socket."""
+    return [(name, args) for name, args in connection.calls if name in ("write", "writelines")]
 
 
 def test_a_json_error_is_one_call_on_the_socket(counted: tuple[str, list[Recording]]) -> None:
     url, seen = counted
     request = b"GET " + START.encode() + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nVersion: 2021-07-28\r\n"
-    data = exchange(url, request + b"Authorization: Bearer not-a-jwt\r\n\r\n")
+    with connect(url) as sock:
+        sock.sendall(request + b"Authorization: Bearer not-a-jwt\r\n\r\n")
+        data = read_until(sock, lambda data: data.startswith(b"HTTP/1.1 ") and data.endswith(b"}"))
     head, _, body = data.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 401 ") and body == b'{"statusCode":401,"message":"Invalid JWT"}'
     (connection,) = seen
-    writes = [(name, args) for name, args in connection.calls if name in ("write", "writelines")]
+    writes = socket_writes(connection)
     assert len(writes) == 1, f"one call expected for the whole response, got {writes}"
     sent = writes[0][1] if writes[0][0] == "write" else b"".join(writes[0][1])
     assert sent == data, "the bytes on the wire are what the cycle wrote, in order"
@@ -260,45 +263,32 @@ def test_a_json_error_is_one_call_on_the_socket(counted: tuple[str, list[Recordi
 
 def test_each_response_on_a_kept_alive_connection_is_one_call(counted: tuple[str, list[Recording]]) -> None:
     url, seen = counted
-    parts = urlsplit(url)
-    assert parts.hostname == "127.0.0.1" and parts.port
     lines = "".join(f"{name}: {value}\r\n" for name, value in headers().items())
     request = f"GET /social-media-posting/oauth/tiktok-business/start HTTP/1.1\r\nHost: x\r\n{lines}\r\n".encode()
     health = b"GET /__mock/health HTTP/1.1\r\nHost: x\r\n\r\n"
-    with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
+    with connect(url) as sock:
         answers = []
         for one in (request, health, request):
             sock.sendall(one)
-            data = b""
-            while not data.endswith(b"}"):
-                chunk = sock.recv(65536)
-                assert chunk, f"closed early: {data!r}"
-                data += chunk
-            answers.append(data)
+            answers.append(read_until(sock, lambda data: data.endswith(b"}")))
     assert [answer.split(b" ", 2)[1] for answer in answers] == [b"422", b"200", b"422"]
     (connection,) = seen
-    writes = [args for name, args in connection.calls if name in ("write", "writelines")]
+    writes = socket_writes(connection)
     assert len(writes) == 3, f"one call per response expected, got {writes}"
 
 
 def test_pipelined_requests_keep_their_order_one_call_each(counted: tuple[str, list[Recording]]) -> None:
     """GET, HEAD (a head and no body: sent at the response's end), GET, in one send."""
     url, seen = counted
-    parts = urlsplit(url)
-    assert parts.hostname == "127.0.0.1" and parts.port
     health = b"GET /__mock/health HTTP/1.1\r\nHost: x\r\n\r\n"
     head = b"HEAD /__mock/health HTTP/1.1\r\nHost: x\r\n\r\n"
-    with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
+    with connect(url) as sock:
         sock.sendall(health + head + health)
-        data = b""
-        while data.count(b"HTTP/1.1 200 ") < 3 or not data.endswith(b"}"):
-            chunk = sock.recv(65536)
-            assert chunk, f"closed early: {data!r}"
-            data += chunk
+        data = read_until(sock, lambda data: data.count(b"HTTP/1.1 200 ") >= 3 and data.endswith(b"}"))
     answers = data.split(b"HTTP/1.1 ")[1:]
     assert [answer.endswith(b"}") for answer in answers] == [True, False, True], data
     (connection,) = seen
-    writes = [args for name, args in connection.calls if name in ("write", "writelines")]
+    writes = socket_writes(connection)
     assert len(writes) == 3, f"one call per response expected, got {writes}"
 
 
@@ -323,17 +313,14 @@ def test_a_streamed_body_waits_for_a_slow_reader(monkeypatch: pytest.MonkeyPatch
     (holding every write of a turn let the whole 100 MiB pile up in the server)."""
     monkeypatch.setattr(runtime, "TrackingHTTPProtocol", getattr(connections, protocol))
     STREAMED.clear()
-    with LiveServer(_stream) as server:
-        parts = urlsplit(server.url)
-        assert parts.hostname == "127.0.0.1" and parts.port
-        with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
-            sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-            time.sleep(1.0)  # reading nothing
-            assert len(STREAMED) < CHUNKS // 2, f"{len(STREAMED)} MiB taken while the client read nothing"
-            received = 0
-            while True:
-                chunk = sock.recv(2**20)
-                received += len(chunk)
-                if not chunk or chunk.endswith(b"0\r\n\r\n"):
-                    break
+    with LiveServer(_stream) as server, connect(server.url) as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        time.sleep(1.0)  # reading nothing
+        assert len(STREAMED) < CHUNKS // 2, f"{len(STREAMED)} MiB taken while the client read nothing"
+        received = 0
+        while True:
+            chunk = sock.recv(2**20)
+            received += len(chunk)
+            if not chunk or chunk.endswith(b"0\r\n\r\n"):
+                break
     assert len(STREAMED) == CHUNKS and received > CHUNKS * 2**20

@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -29,7 +29,7 @@ from ghl_mock.fixtures import Fixtures, LocationsFile, TokensFile
 from ghl_mock.live import LiveServer
 from ghl_mock.server import example_request
 from ghl_mock.settings import Settings
-from tests.conftest import DEMO_LOCATION, START, headers
+from tests.conftest import DEMO_LOCATION, START, connect, headers
 
 ROOT = Path(__file__).resolve().parent.parent
 LIMIT = connections.HEAD_LIMIT_BYTES
@@ -51,12 +51,6 @@ def short_timeout(monkeypatch: pytest.MonkeyPatch) -> float:
     """The head timeout, shortened for the test (read by each new connection)."""
     monkeypatch.setattr(connections, "HEAD_TIMEOUT_SECONDS", 1.0)
     return 1.0
-
-
-def connect(url: str) -> socket.socket:
-    parts = urlsplit(url)
-    assert parts.hostname == "127.0.0.1" and parts.port
-    return socket.create_connection((parts.hostname, parts.port), timeout=10)
 
 
 def send(sock: socket.socket, data: bytes) -> None:
