@@ -20,8 +20,6 @@ from urllib.parse import quote
 
 from starlette.types import Scope
 
-from ghl_mock.masking import masked_query_of
-
 FLUSH_SECONDS = 0.1
 FLUSH_BYTES = 64 * 1024
 
@@ -38,12 +36,10 @@ class AccessLog:
         self._stamp = ""
         self._timer: asyncio.TimerHandle | None = None
 
-    def line(self, scope: Scope, status: int, query: str | None = None) -> None:
-        """``query``: the request's query already masked (the journal's), else it is masked here."""
+    def line(self, scope: Scope, status: int, query: str) -> None:
+        """``query``: the request's query, already masked (``masked_query_of``, shared with the journal)."""
         raw_path = scope.get("raw_path")
         path = raw_path.decode("latin-1") if raw_path else quote(scope["path"])
-        if query is None:
-            query = masked_query_of(scope)
         self._pending.append(
             (time.time(), scope.get("client"), scope["method"], path, query, scope.get("http_version", "1.1"), status)
         )

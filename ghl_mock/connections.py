@@ -26,7 +26,7 @@ If a response is still being written on the connection (pipelined requests), it 
 connection closes after it instead. A pipelined head that starts inside the read that ends the
 request before it is counted from the connection's next read (at most one read more).
 
-Each response's head leaves with the start of its body (``OneWritePerTurn``): uvicorn writes a
+Each response's head leaves with the start of its body (``HeadWithBody``): uvicorn writes a
 response's status line and headers, then its body, as two ``write`` calls, which uvloop sends as
 two system calls and two TCP segments; gathered, they leave in one ``writev`` (issue #13: the
 socket writes were 40% of the server's time on a 401). The ASGI spec lets a server hold the start
@@ -74,7 +74,7 @@ LINGER_MAX_SECONDS = 10.0
 _INTERIM = b"HTTP/1.1 100 "
 
 
-class OneWritePerTurn(asyncio.Transport):
+class HeadWithBody(asyncio.Transport):
     """A connection's transport as uvicorn's protocol, its request cycles and the app see it: a
     response's first write (its status line and headers) is held and leaves with the second (the
     start of its body) in one system call.
@@ -201,7 +201,7 @@ class _HeadGuard(asyncio.Protocol):
     _scopes_carry_transport = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        super().connection_made(OneWritePerTurn(cast("asyncio.Transport", transport), asyncio.get_running_loop()))
+        super().connection_made(HeadWithBody(cast("asyncio.Transport", transport), asyncio.get_running_loop()))
         transport = self.transport
         if not self._scopes_carry_transport:
             # uvicorn's protocols start every request cycle with ``self.app``: wrapping it per
@@ -227,12 +227,12 @@ class _HeadGuard(asyncio.Protocol):
         self._start_head_clock()  # the first head is due within the timeout of the accept
 
     def on_response_complete(self) -> None:
-        cast("OneWritePerTurn", self.transport).response_complete()
+        cast("HeadWithBody", self.transport).response_complete()
         super().on_response_complete()  # type: ignore[misc]
 
     def eof_received(self) -> None:
         # uvloop closes the transport when this returns: a held head must leave first.
-        cast("OneWritePerTurn", self.transport).flush()
+        cast("HeadWithBody", self.transport).flush()
         super().eof_received()
 
     def connection_lost(self, exc: Exception | None) -> None:

@@ -1,5 +1,5 @@
 """One write per response (issue #13): a response's head leaves with the start of its body in one
-call on the socket (``connections.OneWritePerTurn``), and nothing else is held.
+call on the socket (``connections.HeadWithBody``), and nothing else is held.
 
 The unit tests drive the wrapper over a recording transport; the live ones count the calls that
 reach a real connection's transport, on both protocol classes, and check the bytes and their order.
@@ -17,7 +17,7 @@ import pytest
 
 from ghl_mock import connections, runtime
 from ghl_mock.app import create_app
-from ghl_mock.connections import OneWritePerTurn
+from ghl_mock.connections import HeadWithBody
 from ghl_mock.live import LiveServer
 from ghl_mock.settings import Settings
 from tests.conftest import START, connect, headers
@@ -79,9 +79,9 @@ def loop() -> Iterator[asyncio.AbstractEventLoop]:
     loop.close()
 
 
-def wrapped(loop: asyncio.AbstractEventLoop) -> tuple[OneWritePerTurn, Recording]:
+def wrapped(loop: asyncio.AbstractEventLoop) -> tuple[HeadWithBody, Recording]:
     real = Recording()
-    return OneWritePerTurn(real, loop), real  # type: ignore[arg-type]
+    return HeadWithBody(real, loop), real  # type: ignore[arg-type]
 
 
 def test_a_response_head_leaves_with_its_body_in_one_call(loop: asyncio.AbstractEventLoop) -> None:
@@ -220,13 +220,13 @@ def counted(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
     name = "TrackingHTTPProtocol" if request.param == "httptools" else "TrackingH11Protocol"
     monkeypatch.setattr(runtime, "TrackingHTTPProtocol", getattr(connections, name))
     seen: list[Recording] = []
-    original = OneWritePerTurn.__init__
+    original = HeadWithBody.__init__
 
-    def recording_init(self: OneWritePerTurn, transport: Any, loop: Any) -> None:
+    def recording_init(self: HeadWithBody, transport: Any, loop: Any) -> None:
         seen.append(Recording(transport))
         original(self, seen[-1], loop)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(OneWritePerTurn, "__init__", recording_init)
+    monkeypatch.setattr(HeadWithBody, "__init__", recording_init)
     with LiveServer(create_app(Settings(access_log=False))) as server:
         yield server.url, seen
 

@@ -18,6 +18,7 @@ from ghl_mock import access_log as access_log_module
 from ghl_mock.access_log import AccessLog
 from ghl_mock.errors import ApiError, JSONAnswer, json_bytes, render_api_error
 from ghl_mock.fixtures import load_fixtures
+from ghl_mock.masking import masked_query_of
 from ghl_mock.operations import PREFIX
 from ghl_mock.platforms import PLATFORMS
 from ghl_mock.routes import oauth
@@ -141,7 +142,7 @@ def test_the_access_log_writes_masked_lines_in_batches() -> None:
     }
 
     async def scenario() -> None:
-        log.line(scope, 200)
+        log.line(scope, 200, masked_query_of(scope))
         assert stream.getvalue() == ""  # not yet: batched
         await asyncio.sleep(access_log_module.FLUSH_SECONDS * 3)
 
@@ -153,7 +154,7 @@ def test_the_access_log_writes_masked_lines_in_batches() -> None:
 
     async def many() -> None:
         for _ in range(access_log_module.FLUSH_BYTES // 100 + 10):
-            log.line(scope, 404)
+            log.line(scope, 404, masked_query_of(scope))
         assert len(stream.getvalue()) > before  # a full batch goes out at once
         log.flush()  # what shutdown does
 
