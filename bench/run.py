@@ -1,12 +1,12 @@
 """ghl-mock benchmarks, A/B alternated: every figure is a ratio to a baseline run in the same round.
 
-    .venv/bin/python bench/run.py [--rounds 3] [--seconds 5] [--before DIR] [--no-write]
+    .venv/bin/python bench/run.py [--rounds 3] [--seconds 5] [--starts 5] [--before DIR] [--no-write]
 
 Each round starts, one at a time: the bare Starlette app (``bench/bare_app.py``, the start
 endpoint's checks by hand), ghl-mock with the access log off, ghl-mock with it on (as a user runs
 ``ghl-mock serve``), a ``--before`` checkout of ghl-mock if given, and Prism serving the official
 spec (``-v silent``, its quietest) when npm can install it. Each round measures start-up to the
-first answer, then ``wrk`` on the success path (302) and the 401 path, and for ghl-mock and Prism
+first answer (the median of ``--starts`` launches), then ``wrk`` on the success path (302) and the 401 path, and for ghl-mock and Prism
 the attach (POST) and accounts-list operations. Ratios are taken within a round (drift on a shared
 machine hits both sides alike) and reported as min / median / max over the rounds. Then memory
 over 300k requests, the in-process rates, and (with py-spy) the profile's top entries.
@@ -248,9 +248,17 @@ def attach_target(server: Server) -> tuple[str, str]:
     return server.url + path, json.dumps(body)
 
 
-def measure(server: Server, paths: tuple[str, ...], seconds: float, results: dict[str, list[float]]) -> None:
-    """Start-up, then each path under load; figures go into ``results`` under "side/measure"."""
-    results.setdefault(f"{server.name}/start-up ms", []).append(server.start())
+def measure(
+    server: Server, paths: tuple[str, ...], seconds: float, results: dict[str, list[float]], starts: int = 1
+) -> None:
+    """Start-up (the median of ``starts`` launches), then each path under load on the last one;
+    figures go into ``results`` under "side/measure"."""
+    launches = []
+    for _ in range(starts - 1):
+        launches.append(server.start())
+        server.stop()
+    launches.append(server.start())
+    results.setdefault(f"{server.name}/start-up ms", []).append(statistics.median(launches))
     try:
         for path_name in paths:
             url, headers, body = server.url + START, GOOD, None
@@ -414,12 +422,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=5, help="wrk duration per measure")
+    parser.add_argument("--starts", type=int, default=5, help="launches per side and round; start-up is their median")
     parser.add_argument("--before", type=Path, help="a checkout of an earlier ghl-mock, alternated as a fourth side")
     parser.add_argument("--before-name", help="what the --before checkout is, for the report (default: its path)")
     parser.add_argument("--no-write", action="store_true", help="print, do not rewrite docs/benchmarks.md")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("wrk is needed: apt-get install -y wrk (make bench does this)", file=sys.stderr)
+        return 2
+    if args.starts < 1:
+        print("--starts: at least 1", file=sys.stderr)
         return 2
     if args.rounds < 3:
         print("at least 3 rounds: min / median / max of fewer says nothing", file=sys.stderr)
@@ -445,7 +457,7 @@ def main() -> int:
     for round_number in range(1, args.rounds + 1):
         print(f"round {round_number} of {args.rounds}", flush=True)
         for server, paths in sides:
-            measure(server, paths, args.seconds, results)
+            measure(server, paths, args.seconds, results, args.starts)
 
     def ratios(a: str, b: str, measure_name: str) -> list[float] | None:
         top, bottom = results.get(f"{a}/{measure_name}"), results.get(f"{b}/{measure_name}")
@@ -573,7 +585,8 @@ min / median / max over the rounds; targets are those of issue #13, checked on t
   (`bench/bare_app.py`) does the start endpoint's checks by hand (Version, HS256 JWT decode, scope,
   query, location, 302) and logs nothing; "ghl-mock" runs with `--no-access-log`, "ghl-mock (access
   log)" as `ghl-mock serve` runs by default. The journal is on in both. Start-up is launch to the
-  first answer of `/__mock/health` (Prism: the start URL); every tree is byte-compiled first.
+  first answer of `/__mock/health` (Prism: the start URL), the median of {args.starts} launches
+  per side and round; every tree is byte-compiled first.
 - Prism {PRISM_VERSION} (`prism mock -v silent`) serves the official spec: it answers a valid start
   with the spec's empty 200 and accepts any bearer token, so it has no 401 path to compare.
 
