@@ -67,7 +67,16 @@ class Server:
     url: str = ""
 
     def start(self) -> float:
-        """Launch; return milliseconds from launch to the first answer from the health URL."""
+        """Launch; return milliseconds from launch to the first answer from the health URL.
+
+        A launch that does not come up is stopped before the error goes on."""
+        try:
+            return self._start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self) -> float:
         began = time.perf_counter()
         out = subprocess.DEVNULL if self.ready is None else subprocess.PIPE
         self.proc = subprocess.Popen(self.command, stdout=out, stderr=subprocess.DEVNULL, text=True, cwd=self.cwd)
@@ -259,12 +268,12 @@ def measure(
     """Start-up (the median of ``starts`` launches), then each path under load on the last one;
     figures go into ``results`` under "side/measure"."""
     launches = []
-    for _ in range(starts - 1):
-        launches.append(server.start())
-        server.stop()
-    launches.append(server.start())
-    results.setdefault(f"{server.name}/start-up ms", []).append(statistics.median(launches))
     try:
+        for _ in range(starts - 1):
+            launches.append(server.start())
+            server.stop()
+        launches.append(server.start())
+        results.setdefault(f"{server.name}/start-up ms", []).append(statistics.median(launches))
         for path_name in paths:
             url, headers, body = server.url + START, GOOD, None
             if path_name == "401":
@@ -428,7 +437,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=5, help="wrk duration per measure")
     parser.add_argument("--starts", type=int, default=5, help="launches per side and round; start-up is their median")
-    parser.add_argument("--before", type=Path, help="a checkout of an earlier ghl-mock, alternated as a fourth side")
+    parser.add_argument("--before", type=Path, help="a checkout of an earlier ghl-mock, alternated as one more side")
     parser.add_argument("--before-name", help="what the --before checkout is, for the report (default: its path)")
     parser.add_argument("--no-write", action="store_true", help="print, do not rewrite docs/benchmarks.md")
     args = parser.parse_args()
