@@ -9,9 +9,9 @@ the access log off, ghl-mock with it on (as a user runs ``ghl-mock serve``), the
 the official spec (``-v silent``, its quietest) when npm can install it. Each round measures
 start-up to the first answer (the median of ``--starts`` launches), then ``wrk`` on the success
 path (302) and the 401 path, and for ghl-mock and Prism the attach (POST) and accounts-list
-operations. Ratios are taken within a round (drift on a shared
-machine hits both sides alike) and reported as min / median / max over the rounds. Then memory
-over 300k requests, the in-process rates, and (with py-spy) the profile's top entries.
+operations. Ratios are taken within a round (drift on a shared machine hits both sides alike) and
+reported as min / median / max over the rounds. Then memory over 300k requests, the in-process
+rates, and (with py-spy) the profile's top entries.
 
 ``make bench`` runs it and rewrites docs/benchmarks.md. Loopback only; every loop is bounded.
 """
